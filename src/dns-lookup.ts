@@ -1,0 +1,32 @@
+// Host name lookups for --makedat (and the first run, which does what --makedat does) and -D.
+// --dns-server asks one server directly (e.g. the provider's, or a test's loopback server).
+import { Resolver } from 'node:dns/promises';
+import { lookup } from 'node:dns/promises';
+
+export type HostResolver = (host: string) => Promise<string | null>;
+
+export function hostResolver(dnsServer: string | undefined, timeoutMs = 5000): HostResolver {
+  if (!dnsServer) {
+    return async (host) => {
+      try {
+        return (await lookup(host, { family: 4 })).address;
+      } catch {
+        return null;
+      }
+    };
+  }
+  const resolver = new Resolver({ timeout: timeoutMs, tries: 2 });
+  resolver.setServers([dnsServer]);
+  return async (host) => {
+    try {
+      return (await resolver.resolve4(host))[0] ?? null;
+    } catch {
+      return null;
+    }
+  };
+}
+
+export async function resolveHosts(hosts: readonly string[], resolve: HostResolver): Promise<Record<string, string | null>> {
+  const entries = await Promise.all(hosts.map(async (host) => [host, await resolve(host)] as const));
+  return Object.fromEntries(entries);
+}

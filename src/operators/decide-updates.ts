@@ -1,0 +1,76 @@
+// The update decision (reference §6), host by host, over the latest state: latched hosts and
+// hosts under a wait are never sent anything; the others are sent the address when it differs
+// from the one the server last accepted, when that acceptance is older than the refresh age
+// (25 days), or when forced (-f) or set offline (-o). Time comes from the scheduler.
+import { asyncScheduler, concatMap, from, type Observable, type OperatorFunction, type SchedulerLike, withLatestFrom } from 'rxjs';
+import type { Family } from '../address.js';
+import type { EventBody, UpdateReason } from '../events.js';
+import { activeLatch, activeWait, lastRecord, type State } from '../state.js';
+
+export interface UpdatePolicy {
+  readonly hosts: readonly string[];
+  readonly force: boolean;
+  readonly offline: boolean;
+  /** Refresh an unchanged address after this many days; 0 never refreshes. */
+  readonly touchDays: number;
+  /** Never update a host more often than this (0: no limit). */
+  readonly minIntervalMs: number;
+}
+
+const DAY = 24 * 3600_000;
+
+type Verdict = { due: true; reason: UpdateReason } | { due: false; reason: string };
+
+function hostVerdict(state: State, host: string, family: Family, address: string | null, policy: UpdatePolicy, now: number): Verdict {
+  const latch = activeLatch(state, host);
+  if (latch) return { due: false, reason: `latched: ${latch.message}` };
+  const wait = activeWait(state, host, now);
+  if (wait) return { due: false, reason: `waiting until ${new Date(wait.until).toISOString()}: ${wait.message}` };
+  const hostState = state.hosts[host];
+  const record = lastRecord(state, host, family);
+  if (policy.offline) {
+    return hostState?.offline && record && now - record.updatedAt < policy.touchDays * DAY
+      ? { due: false, reason: 'already set offline' }
+      : { due: true, reason: 'offline' };
+  }
+  if (record && policy.minIntervalMs > 0 && now - record.updatedAt < policy.minIntervalMs && now >= record.updatedAt) {
+    return { due: false, reason: `updated less than ${Math.round(policy.minIntervalMs / 1000)} s ago (--min-interval)` };
+  }
+  if (policy.force) return { due: true, reason: 'forced' };
+  if (!record) return { due: true, reason: 'unknown' };
+  if (hostState?.offline) return { due: true, reason: 'changed' };
+  if (address !== null && record.address !== address) return { due: true, reason: 'changed' };
+  // A clock that jumped backwards makes the age negative: that is not a reason to update.
+  if (policy.touchDays > 0 && now - record.updatedAt > policy.touchDays * DAY) return { due: true, reason: 'refresh' };
+  return { due: false, reason: address === null ? 'updated recently (the server detects the address)' : `the server already has ${address}` };
+}
+
+/** The decision for one candidate as events: UpdateDecided per reason, UpdateSkipped per cause. */
+export function decide(state: State, family: Family, address: string | null, policy: UpdatePolicy, now: number): EventBody[] {
+  const due = new Map<UpdateReason, string[]>();
+  const skipped = new Map<string, string[]>();
+  for (const host of policy.hosts) {
+    const verdict = hostVerdict(state, host, family, address, policy, now);
+    if (verdict.due) due.set(verdict.reason, [...(due.get(verdict.reason) ?? []), host]);
+    else skipped.set(verdict.reason, [...(skipped.get(verdict.reason) ?? []), host]);
+  }
+  return [
+    ...[...skipped].map(([reason, hosts]): EventBody => ({ type: 'UpdateSkipped', hosts, address, reason })),
+    ...[...due].map(([reason, hosts]): EventBody => ({ type: 'UpdateDecided', hosts, family, address, reason })),
+  ];
+}
+
+export function decideUpdates(
+  state$: Observable<State>,
+  policy: UpdatePolicy,
+  scheduler: SchedulerLike = asyncScheduler,
+): OperatorFunction<EventBody, EventBody> {
+  return (events$) => events$.pipe(
+    withLatestFrom(state$),
+    concatMap(([event, state]) => {
+      if (event.type === 'CandidateObserved') return from([event, ...decide(state, event.family, event.address, policy, scheduler.now())]);
+      if (event.type === 'ServerDetectionChosen') return from([event, ...decide(state, event.family, null, policy, scheduler.now())]);
+      return from([event]);
+    }),
+  );
+}

@@ -1,0 +1,126 @@
+// The NIC v2 update (reference §7, §17): one GET per batch of up to 20 hosts, Basic auth, a
+// proper user agent, bounded connect and total time and reply size. Every step is an event:
+// UpdateAttempted (recorded before the request leaves), ReplyReceived, then one outcome per host.
+import { concat, defer, from, type Observable, mergeMap, of } from 'rxjs';
+import type { Dispatcher } from 'undici';
+import type { Family } from '../address.js';
+import { credentialFingerprint } from '../credential-fingerprint.js';
+import type { EventBody, EventOf } from '../events.js';
+import { describeNetworkError } from '../network-error.js';
+import { parseReply, type Outcome } from '../protocol/parse-reply.js';
+import { basicAuthorization, buildUpdateUrl, type DnsSystem, hostBatches, USER_AGENT } from '../protocol/update-request.js';
+
+export interface NicUpdateOptions {
+  readonly server: string;
+  readonly username: string;
+  readonly password: string;
+  readonly system: DnsSystem;
+  readonly wildcard: string;
+  readonly backmx: string;
+  readonly mx: string;
+  readonly offline: boolean;
+  /** -g: send no myip. */
+  readonly guess: boolean;
+  readonly ipv6Param: 'myip' | 'myipv6';
+  readonly totalTimeoutMs: number;
+  readonly maxReplyBytes: number;
+}
+
+export interface NicUpdateDeps {
+  readonly dispatcher?: Dispatcher;
+  readonly now: () => number;
+  /** Server failures in a row so far (from the state), for the growing wait. */
+  readonly serverFailures: () => number;
+}
+
+/** The events of one update decision: for each batch, the attempt, the reply and the outcomes. */
+export function nicUpdate(decision: EventOf<'UpdateDecided'>, options: NicUpdateOptions, deps: NicUpdateDeps): Observable<EventBody> {
+  return from(hostBatches(decision.hosts)).pipe(
+    mergeMap((hosts) => updateBatch(hosts, decision.family, decision.address, options, deps), 1),
+  );
+}
+
+function updateBatch(hosts: string[], family: Family, address: string | null, options: NicUpdateOptions, deps: NicUpdateDeps): Observable<EventBody> {
+  const sendAddress = address !== null && !options.guess;
+  const url = buildUpdateUrl({
+    server: options.server,
+    hosts,
+    system: options.system,
+    addresses: sendAddress ? { [family]: address } : {},
+    offline: options.offline,
+    wildcard: options.wildcard,
+    backmx: options.backmx,
+    mx: options.mx,
+    ipv6Param: options.ipv6Param,
+  });
+  const attempted: EventBody = { type: 'UpdateAttempted', hosts, family, address: sendAddress ? address : null, offline: options.offline, url: `${url.origin}${url.pathname}${url.search}` };
+  return concat(of(attempted), defer(() => from(send(url, hosts, family, address, sendAddress, options, deps))).pipe(mergeMap((events) => from(events))));
+}
+
+async function send(url: URL, hosts: string[], family: Family, address: string | null, sendAddress: boolean, options: NicUpdateOptions, deps: NicUpdateDeps): Promise<EventBody[]> {
+  const { request } = await import('undici');
+  let status: number;
+  let headers: Record<string, string | undefined>;
+  let body: string;
+  try {
+    const response = await request(url, {
+      method: 'GET',
+      headers: {
+        authorization: basicAuthorization(options.username, options.password),
+        'user-agent': USER_AGENT,
+        accept: 'text/plain',
+      },
+      headersTimeout: options.totalTimeoutMs,
+      bodyTimeout: options.totalTimeoutMs,
+      signal: AbortSignal.timeout(options.totalTimeoutMs),
+      ...(deps.dispatcher ? { dispatcher: deps.dispatcher } : {}),
+    });
+    status = response.statusCode;
+    headers = Object.fromEntries(Object.entries(response.headers).map(([k, v]) => [k.toLowerCase(), Array.isArray(v) ? v.join(', ') : v]));
+    body = await readBounded(response.body, options.maxReplyBytes);
+  } catch (error) {
+    return [{ type: 'UpdateFailed', hosts, reason: `no answer from the update server: ${describeNetworkError(error, url.host, options.totalTimeoutMs)}`, transient: true }];
+  }
+  const reply: EventBody = { type: 'ReplyReceived', hosts, status, body: body.slice(0, 4096) };
+  const outcomes = parseReply({
+    status, body, headers, hosts,
+    sent: sendAddress && address ? [address] : [],
+    username: options.username, system: options.system, now: deps.now(), serverFailures: deps.serverFailures(),
+  });
+  return [reply, ...outcomes.map((outcome) => outcomeEvent(outcome, family, sendAddress ? address : null, options))];
+}
+
+function outcomeEvent(outcome: Outcome, family: Family, sent: string | null, options: NicUpdateOptions): EventBody {
+  switch (outcome.kind) {
+    case 'updated': {
+      // Without myip (-g) the address the server saw is the one to remember.
+      const echoed = outcome.addresses.find((a) => (family === 'ipv6' ? a.includes(':') : !a.includes(':'))) ?? null;
+      return { type: 'HostUpdated', host: outcome.host, family, address: sent ?? echoed, code: outcome.code, offline: options.offline };
+    }
+    case 'latched':
+      return {
+        type: 'HostLatched', scope: outcome.scope, code: outcome.code, detail: outcome.detail, message: outcome.message,
+        ...(outcome.code === 'badauth' ? { credential: credentialFingerprint(options.username, options.password) } : {}),
+      };
+    case 'wait':
+      return { type: 'WaitRequested', scope: outcome.scope, code: outcome.code, until: outcome.until, message: outcome.message };
+    case 'failed':
+      return { type: 'UpdateFailed', hosts: outcome.hosts, reason: outcome.reason, transient: outcome.transient };
+  }
+}
+
+async function readBounded(body: AsyncIterable<unknown> & { destroy(): unknown }, maxBytes: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    const buffer = chunk as Buffer;
+    size += buffer.length;
+    if (size > maxBytes) {
+      body.destroy();
+      throw Object.assign(new Error(`the reply is larger than ${maxBytes} bytes, which no dyndns2 server sends; check --server`), { code: 'REPLY_TOO_LARGE' });
+    }
+    chunks.push(buffer);
+  }
+  // Replies are ASCII; anything else is shown, never trusted.
+  return Buffer.concat(chunks).toString('utf8');
+}

@@ -1,0 +1,61 @@
+// Turns the configured detection methods into sources, in priority order. Each method's module
+// is loaded only when it is configured, so a one-shot -a run loads none of the heavy ones.
+import { defer, from, mergeAll, type Observable, of } from 'rxjs';
+import type { Config, SourceSpec } from '../config.js';
+import type { EventBody } from '../events.js';
+import { manualAddress } from './manual-address.js';
+import { serverDetection } from './server-detection.js';
+import { type CandidateSource, failed } from './source.js';
+
+export interface BuildSourceDeps {
+  readonly now: () => number;
+}
+
+function describeSpec(spec: SourceSpec): string {
+  switch (spec.kind) {
+    case 'manual': return 'address given with -a';
+    case 'web': return `web ${spec.url}`;
+    case 'guess': return 'the update server (-g)';
+    case 'interface': return `interface ${spec.name}`;
+    case 'syslog': return `system log text ${JSON.stringify(spec.text)}`;
+    case 'firewall': return `firewall log ${spec.file}`;
+    case 'snmp-walk': return `SNMP walk ${spec.target.split(',')[0] ?? ''}`;
+    case 'snmp-get': return `SNMP get ${spec.target.split(',')[0] ?? ''}`;
+    case 'router': return `router ${spec.option}`;
+    case 'upnp': return `UPnP IGD${spec.url ? ` ${spec.url}` : ''}`;
+    case 'natpmp': return `NAT-PMP${spec.gateway ? ` ${spec.gateway}` : ''}`;
+  }
+}
+
+/** A source whose module loads on first use; a failure to build it becomes a SourceFailed event. */
+function lazySource(name: string, load: () => Promise<CandidateSource>): CandidateSource {
+  let loaded: Promise<CandidateSource> | undefined;
+  const stream = (pick: (source: CandidateSource) => Observable<EventBody>): Observable<EventBody> =>
+    defer(() => from((loaded ??= load()).then(pick, (error: Error) => of(failed(name, error.message)))).pipe(mergeAll()));
+  return {
+    name,
+    once: () => stream((source) => source.once()) as ReturnType<CandidateSource['once']>,
+    watch: () => stream((source) => source.watch()) as ReturnType<CandidateSource['watch']>,
+  };
+}
+
+export function buildSources(config: Config, deps: BuildSourceDeps): CandidateSource[] {
+  return config.sources.map((spec) => buildSource(spec, config, deps));
+}
+
+function buildSource(spec: SourceSpec, config: Config, deps: BuildSourceDeps): CandidateSource {
+  const name = describeSpec(spec);
+  switch (spec.kind) {
+    case 'manual': return manualAddress(spec.address);
+    case 'guess': return serverDetection('ipv4');
+    case 'web':
+      return lazySource(name, async () => (await import('./web-checkip.js')).webCheckip({ url: spec.url, allowPrivate: config.allowPrivate, timeoutMs: config.totalTimeoutMs }));
+    default:
+      return notAvailable(name, deps);
+  }
+}
+
+function notAvailable(name: string, _deps: BuildSourceDeps): CandidateSource {
+  const emit = () => of(failed(name, `${name}: this detection method is not available in this version yet; use -a, -r or -g`));
+  return { name, once: emit, watch: emit };
+}

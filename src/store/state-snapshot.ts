@@ -1,0 +1,37 @@
+// A snapshot of the folded state with the log position it covers, so start-up does not replay
+// years of log. It is a cache: missing, unreadable or behind, it is rebuilt from the log.
+// lowdb writes atomically (temp file + rename) but does not fsync; losing a snapshot only costs
+// a replay, so that is acceptable here. The Low/JSONFile pair is used directly because
+// JSONFilePreset silently keeps everything in memory when NODE_ENV=test.
+import { chmodSync } from 'node:fs';
+import type { State } from '../state.js';
+
+export interface Snapshot {
+  readonly format: 1;
+  readonly seq: number;
+  /** Byte offset in the event log just past event `seq`. */
+  readonly offset: number;
+  readonly state: State;
+}
+
+export async function readSnapshot(path: string): Promise<Snapshot | undefined> {
+  try {
+    const { Low } = await import('lowdb');
+    const { JSONFile } = await import('lowdb/node');
+    const db = new Low<Snapshot | null>(new JSONFile<Snapshot | null>(path), null);
+    await db.read();
+    const data = db.data;
+    if (!data || data.format !== 1 || typeof data.seq !== 'number' || typeof data.offset !== 'number' || !data.state) return undefined;
+    return data;
+  } catch {
+    return undefined;
+  }
+}
+
+export async function writeSnapshot(path: string, snapshot: Snapshot): Promise<void> {
+  const { Low } = await import('lowdb');
+  const { JSONFile } = await import('lowdb/node');
+  const db = new Low<Snapshot>(new JSONFile<Snapshot>(path), snapshot);
+  await db.write();
+  chmodSync(path, 0o600);
+}
