@@ -11,7 +11,8 @@ export type SourceSpec =
   | { kind: 'firewall'; file: string; pattern?: string }
   | { kind: 'snmp-walk'; target: string }
   | { kind: 'snmp-get'; target: string }
-  | { kind: 'router'; option: string; value?: string }
+  /** The router device options as given (keys as in the device table: L, 1, WTG624…); one device is chosen. */
+  | { kind: 'router'; options: Record<string, string | true>; passwordFile: boolean }
   | { kind: 'upnp'; url?: string }
   | { kind: 'natpmp'; gateway?: string };
 
@@ -50,6 +51,9 @@ export interface Config {
   readonly sources: SourceSpec[];
   readonly ipv6Param: 'myip' | 'myipv6';
   readonly caFile?: string;
+  /** --forward: ports to map on the router to this machine. */
+  readonly forward: { readonly port: number; readonly protocol: 'tcp' | 'udp' }[];
+  readonly forwardRemoveOnExit: boolean;
   readonly routerUser?: string;
   readonly routerHost?: string;
   readonly warnings: string[];

@@ -17,6 +17,7 @@ import { dropRepeats } from './operators/drop-repeats.js';
 import { firstSourceWithCandidate } from './operators/first-source-with-candidate.js';
 import { rejectInvalid } from './operators/reject-invalid.js';
 import { buildUpdateUrl, describeUpdate, hostBatches } from './protocol/update-request.js';
+import { forwardPorts } from './sinks/forward-ports.js';
 import { legacyFilesSink } from './sinks/legacy-files.js';
 import { nicUpdate, type NicUpdateOptions } from './sinks/nic-update.js';
 import { postUpdateScript, scriptRunFor } from './sinks/post-update-script.js';
@@ -77,14 +78,18 @@ function preparation(config: Config, store: Store, deps: PipelineDeps): Observab
 export function oneShot(config: Config, store: Store, deps: PipelineDeps): Observable<Event> {
   const record = recordEvents(store, config, deps.now);
   const detection = firstSourceWithCandidate(deps.sources.map((source) => source.once().pipe(rejectInvalid({ allowPrivate: config.allowPrivate }))));
-  const decisions = detection.pipe(dropRepeats(), decideUpdates(store.state$, updatePolicy(config), deps.scheduler ?? clockScheduler(deps.now)));
-  return concat(preparation(config, store, deps), decisions).pipe(
+  let wanAddress: string | undefined;
+  const decisions = detection.pipe(dropRepeats(), tap((event) => { if (event.type === 'CandidateObserved') wanAddress = event.address; }), decideUpdates(store.state$, updatePolicy(config), deps.scheduler ?? clockScheduler(deps.now)));
+  const main = concat(preparation(config, store, deps), decisions).pipe(
     concatMap((event) => {
       if (event.type !== 'UpdateDecided') return of(event).pipe(record);
       if (config.testRun) return of(testRunSkip(config, event)).pipe(record);
       return concat(of(event).pipe(record), update(config, store, deps, event));
     }),
   );
+  // Ports are mapped once the WAN address of this run is known.
+  const forwards = defer(() => (wanAddress && !config.testRun ? forwardPorts(config, wanAddress, deps).pipe(record) : EMPTY));
+  return concat(main, forwards);
 }
 
 function update(config: Config, store: Store, deps: PipelineDeps, decision: EventOf<'UpdateDecided'>): Observable<Event> {

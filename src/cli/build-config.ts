@@ -3,6 +3,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { checkCredential, checkHostname, type Config, ConfigError, type SourceSpec } from '../config.js';
+import { ForwardSpecError, parseForwardSpec } from '../sinks/forward-spec.js';
 import { readAccountFile } from './account-file.js';
 import { readIniConfig } from './ini-config.js';
 import type { DeviceOption } from './legacy-argv.js';
@@ -100,7 +101,10 @@ function sources(merged: Merged, devices: readonly DeviceOption[]): SourceSpec[]
   if (snmp !== undefined) list.push({ kind: 'snmp-walk', target: snmp });
   const snmpget = text(merged, 'snmpget');
   if (snmpget !== undefined) list.push({ kind: 'snmp-get', target: snmpget });
-  for (const device of devices) list.push({ kind: 'router', option: device.option, ...(device.value !== undefined ? { value: device.value } : {}) });
+  if (devices.length > 0) {
+    const options = Object.fromEntries(devices.map((d) => [d.option.replace(/^-+/, ''), d.value ?? true] as const));
+    list.push({ kind: 'router', options, passwordFile: flag(merged, 'pfile') });
+  }
   const upnp = merged.upnp;
   if (upnp !== undefined) list.push({ kind: 'upnp', ...(typeof upnp === 'string' && upnp !== '' ? { url: upnp } : {}) });
   const natpmp = merged.natpmp;
@@ -111,6 +115,17 @@ function sources(merged: Merged, devices: readonly DeviceOption[]): SourceSpec[]
   if (iface !== undefined) list.push({ kind: 'interface', name: iface });
   if (list.length === 0) list.push(flag(merged, 'guess') ? { kind: 'guess' } : { kind: 'interface', name: 'ppp0' });
   return list;
+}
+
+function forwardPorts(merged: Merged): Config['forward'] {
+  const spec = text(merged, 'forward');
+  if (spec === undefined) return [];
+  try {
+    return parseForwardSpec(spec).map(({ port, protocol }) => ({ port, protocol }));
+  } catch (error) {
+    if (error instanceof ForwardSpecError) throw new ConfigError(error.message);
+    throw error;
+  }
 }
 
 export function buildConfig(raw: RawOptions, devices: readonly DeviceOption[]): Config {
@@ -192,6 +207,8 @@ export function buildConfig(raw: RawOptions, devices: readonly DeviceOption[]): 
     sources: sources(merged, devices),
     ipv6Param,
     ...(text(merged, 'ca') ? { caFile: text(merged, 'ca') as string } : {}),
+    forward: forwardPorts(merged),
+    forwardRemoveOnExit: flag(merged, 'forward-remove-on-exit'),
     ...(text(merged, 'router-user') ? { routerUser: text(merged, 'router-user') as string } : {}),
     ...(text(merged, 'router-host') ? { routerHost: text(merged, 'router-host') as string } : {}),
     warnings,

@@ -13,11 +13,11 @@ export async function printHelp(raw: RawOptions): Promise<number> {
 }
 
 async function devicesText(): Promise<string> {
-  try {
-    const module = (await import('../sources/router/devices-help.js')) as Record<string, unknown>;
-    const text = Object.values(module).find((v) => typeof v === 'string' || typeof v === 'function');
-    return typeof text === 'function' ? String((text as () => string)()) : String(text ?? '');
-  } catch {
-    return 'Router device options: not available in this version yet.\n';
-  }
+  const { devicesHelp } = await import('../sources/router/devices-help.js');
+  return `${devicesHelp()}
+SNMP (the router's address table or one value):
+         --snmp agent[:port],community,oid      walk the table under oid, e.g. ipAdEntAddr
+                                                .1.3.6.1.2.1.4.20.1.1; the public address is used
+         --snmpget agent[:port],community,oid   one value holding the address
+`;
 }

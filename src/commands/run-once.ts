@@ -25,7 +25,7 @@ export async function runOnce(config: Config): Promise<number> {
     const events = await lastValueFrom(oneShot(config, store, {
       now,
       resolveHost: hostResolver(config.dnsServer),
-      sources: buildSources(config, { now }),
+      sources: buildSources(config, { now, warn: (message) => output.warn(message) }),
       warn: (message) => output.warn(message),
       ...(dispatcher ? { dispatcher } : {}),
     }).pipe(toArray()));

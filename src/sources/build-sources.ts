@@ -9,6 +9,7 @@ import { type CandidateSource, failed } from './source.js';
 
 export interface BuildSourceDeps {
   readonly now: () => number;
+  readonly warn?: (message: string) => void;
 }
 
 function describeSpec(spec: SourceSpec): string {
@@ -21,7 +22,7 @@ function describeSpec(spec: SourceSpec): string {
     case 'firewall': return `firewall log ${spec.file}`;
     case 'snmp-walk': return `SNMP walk ${spec.target.split(',')[0] ?? ''}`;
     case 'snmp-get': return `SNMP get ${spec.target.split(',')[0] ?? ''}`;
-    case 'router': return `router ${spec.option}`;
+    case 'router': return `router ${Object.keys(spec.options).map((k) => (k.length === 1 ? `-${k}` : `--${k}`)).join(' ')}`;
     case 'upnp': return `UPnP IGD${spec.url ? ` ${spec.url}` : ''}`;
     case 'natpmp': return `NAT-PMP${spec.gateway ? ` ${spec.gateway}` : ''}`;
   }
@@ -50,6 +51,17 @@ function buildSource(spec: SourceSpec, config: Config, deps: BuildSourceDeps): C
     case 'guess': return serverDetection('ipv4');
     case 'web':
       return lazySource(name, async () => (await import('./web-checkip.js')).webCheckip({ url: spec.url, allowPrivate: config.allowPrivate, timeoutMs: config.totalTimeoutMs }));
+    case 'router':
+      return lazySource(name, async () => (await import('./router/router-from-options.js')).routerFromOptions(spec, config, deps));
+    case 'upnp':
+      return lazySource(name, async () => (await import('./upnp/upnp-igd.js')).upnpIgd(
+        { ...(spec.url ? { descriptionUrl: spec.url } : {}), allowPrivate: config.allowPrivate }, { now: deps.now }));
+    case 'natpmp':
+      return lazySource(name, async () => {
+        const [{ natPmp }, { defaultGateway }] = await Promise.all([import('./upnp/nat-pmp.js'), import('./default-gateway.js')]);
+        const gateway = spec.gateway ?? config.routerHost;
+        return natPmp({ ...(gateway ? { gateway } : {}), allowPrivate: config.allowPrivate }, { now: deps.now, defaultGateway: () => defaultGateway() });
+      });
     default:
       return notAvailable(name, deps);
   }

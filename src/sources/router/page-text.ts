@@ -1,0 +1,41 @@
+// A router page as text: cheerio parses the markup, and the text nodes (script bodies too,
+// where devices keep `var wan_ip=...`) are joined with spaces, so neither markup between a
+// label and its value nor adjacent cells ("Port 1" next to "81.2.69.160") can glue numbers.
+// cheerio is imported lazily: only router runs pay for it.
+
+export interface PageText {
+  /** Non-empty text chunks in document order (one per text node). */
+  readonly chunks: readonly string[];
+  readonly text: string;
+  /** Named <input> fields with their values, in document order (login forms, hidden keys). */
+  readonly inputs: readonly (readonly [string, string])[];
+  readonly hasPasswordInput: boolean;
+}
+
+interface DomNode { type: string; data?: string; children?: DomNode[] }
+
+function collectText(node: DomNode, into: string[]): void {
+  if (node.type === 'text' && node.data !== undefined) {
+    const chunk = node.data.replace(/\s+/g, ' ').trim();
+    if (chunk) into.push(chunk);
+    return;
+  }
+  if (node.type === 'comment') return;
+  for (const child of node.children ?? []) collectText(child, into);
+}
+
+export async function pageText(markup: string): Promise<PageText> {
+  const cheerio = await import('cheerio');
+  const $ = cheerio.load(markup);
+  const chunks: string[] = [];
+  collectText($.root()[0] as unknown as DomNode, chunks);
+  const inputs: (readonly [string, string])[] = [];
+  let hasPasswordInput = false;
+  $('input').each((_, element) => {
+    const input = $(element);
+    if ((input.attr('type') ?? '').toLowerCase() === 'password') hasPasswordInput = true;
+    const name = input.attr('name');
+    if (name) inputs.push([name, input.attr('value') ?? '']);
+  });
+  return { chunks, text: chunks.join(' '), inputs, hasPasswordInput };
+}
