@@ -41,7 +41,8 @@ export function nicUpdate(decision: EventOf<'UpdateDecided'>, options: NicUpdate
 }
 
 function updateBatch(hosts: string[], family: Family, address: string | null, options: NicUpdateOptions, deps: NicUpdateDeps): Observable<EventBody> {
-  const sendAddress = address !== null && !options.guess;
+  // Offline mode (-o) and -g carry no myip.
+  const sendAddress = address !== null && !options.guess && !options.offline;
   const url = buildUpdateUrl({
     server: options.server,
     hosts,
