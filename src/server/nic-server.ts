@@ -27,7 +27,7 @@ export interface NicServer {
   /** Base URL, e.g. http://127.0.0.1:43123 or http://[::1]:43123 (https:// with tls). */
   readonly url: string;
   /** Every request received, in order of arrival (404s and malformed-but-parsed ones too). */
-  readonly requests: readonly RecordedRequest[];
+  readonly requests: RecordedRequest[];
   /** Only the requests for /nic/update. */
   updates(): RecordedRequest[];
   /** The next requests (any path) get these answers, in order, instead of the honest one; state is not changed. */
@@ -82,12 +82,17 @@ export async function startNicServer(options: NicServerOptions): Promise<NicServ
   const handle = (req: IncomingMessage, res: ServerResponse): void => {
     res.on('error', () => undefined); // the client went away; nothing to do
     readBody(req, (body, tooLarge) => {
-      const recorded = recordOf(req, body, now());
-      record(recorded);
-      if (tooLarge) return send(res, { status: 413, body: 'request body too large', headers: { Connection: 'close' } });
-      const next = scripted.shift();
-      if (next !== undefined) return sendScripted(res, next);
-      send(res, honestReply(recorded, req));
+      try {
+        const recorded = recordOf(req, body, now());
+        record(recorded);
+        if (tooLarge) return send(res, { status: 413, body: 'request body too large', headers: { Connection: 'close' } });
+        const next = scripted.shift();
+        if (next !== undefined) return sendScripted(res, next);
+        send(res, honestReply(recorded, req));
+      } catch (error) {
+        // Never let one request take the server down (an injected clock may throw, too).
+        send(res, { status: 500, body: `nic-server bug: ${(error as Error).message}`, headers: {} });
+      }
     });
   };
 

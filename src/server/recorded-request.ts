@@ -11,8 +11,8 @@ export interface RecordedRequest {
   /** Decoded from Basic auth, for test assertions; describeRequest() masks the password. */
   username?: string;
   password?: string;
-  /** The request body (POST); empty for GET. */
-  body: string;
+  /** The request body (POST); empty for GET. Always set by the server. */
+  body?: string;
   /** When the request arrived (milliseconds since the epoch, from the server's clock). */
   at: number;
   remoteAddress: string;
