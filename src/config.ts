@@ -1,5 +1,6 @@
 // The validated configuration of a run: one type, built from the command line, --config files
 // and --acctfile, with every error a message that names the cause and the fix.
+import { printable } from './address-ranges.js';
 import type { DnsSystem } from './protocol/update-request.js';
 
 export type SourceSpec =
@@ -49,6 +50,12 @@ export interface Config {
   readonly totalTimeoutMs: number;
   readonly maxReplyBytes: number;
   readonly sources: SourceSpec[];
+  /** --daemon: run continuously. */
+  readonly daemon: boolean;
+  /** --interval: how often polled sources (web, SNMP, routers) are read in the daemon. */
+  readonly pollMs: number;
+  /** In the daemon, a detection method silent this long hands over to the next one. */
+  readonly sourceSilenceMs: number;
   readonly ipv6Param: 'myip' | 'myipv6';
   readonly caFile?: string;
   /** --forward: ports to map on the router to this machine. */
@@ -63,9 +70,9 @@ export class ConfigError extends Error {}
 
 /** A host name the protocol can carry: letters, digits, hyphens and dots, with at least one dot. */
 export function checkHostname(host: string): string | undefined {
-  if (!host.includes('.')) return `bad hostname "${host}": a fully qualified name such as myhost.dyndns.org is needed`;
+  if (!host.includes('.')) return `bad hostname "${printable(host)}": a fully qualified name such as myhost.dyndns.org is needed`;
   if (host.length > 253 || !/^(\*\.)?([a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?\.)+[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.?$/i.test(host)) {
-    return `bad hostname "${host.replace(/[^\x20-\x7e]/g, '?')}": only letters, digits, hyphens and dots are allowed`;
+    return `bad hostname "${printable(host)}": only letters, digits, hyphens and dots are allowed`;
   }
   return undefined;
 }

@@ -22,6 +22,7 @@ export function describeEvent(event: EventBody): Line {
     case 'SourceFailed': return { level: 'warn', text: `${event.source}: ${event.reason}` };
     case 'SourceSwitched': return { level: 'info', text: `detection moved ${event.from ? `from ${event.from} ` : ''}to ${event.to}: ${event.reason}` };
     case 'ServerDetectionChosen': return { level: 'debug', text: 'no address will be sent: the server takes the address the request comes from (-g)' };
+    case 'RecheckStarted': return { level: 'debug', text: `looking again at the last address: ${event.reason}` };
     case 'UpdateDecided': return { level: 'info', text: `updating ${event.hosts.join(', ')}${event.address ? ` to ${event.address}` : ''} (${reasonText(event.reason)})` };
     case 'UpdateSkipped': return { level: event.reason.startsWith('latched') ? 'error' : event.reason.startsWith('waiting') ? 'warn' : 'info', text: `${event.hosts.join(', ')}: no update, ${event.reason}` };
     case 'UpdateAttempted': return { level: 'debug', text: `sending ${event.url.replace(/^https?:\/\/[^/]+/, '')}` };

@@ -18,6 +18,8 @@ export type EventBody =
   | { type: 'SourceSwitched'; from?: string; to: string; reason: string }
   /** The server will detect the address itself (-g): the candidate has no address. */
   | { type: 'ServerDetectionChosen'; source: string; family: Family }
+  /** The daemon looks again at the last address: a timer (refresh, wait over, retry) or a signal. */
+  | { type: 'RecheckStarted'; reason: string }
   | { type: 'UpdateDecided'; hosts: string[]; family: Family; address: string | null; reason: UpdateReason }
   | { type: 'UpdateSkipped'; hosts: string[]; address: string | null; reason: string }
   /** Written and synced before the request leaves, so a crash can never hide a request. */

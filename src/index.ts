@@ -28,9 +28,9 @@ async function main(argv: string[]): Promise<number> {
   }
   const { buildConfig } = await import('./cli/build-config.js');
   const config = buildConfig(raw, normalized.devices);
-  if (raw.daemon) {
-    process.stderr.write('ipcheck: --daemon (continuous mode) is not available in this version yet; run ipcheck from cron or ppp ip-up\n');
-    return EXIT.badInput;
+  if (config.daemon) {
+    const { runDaemon } = await import('./commands/run-daemon.js');
+    return runDaemon(config, () => buildConfig(parseOptions(normalized.argv), normalized.devices));
   }
   const { runOnce } = await import('./commands/run-once.js');
   return runOnce(config);

@@ -4,20 +4,22 @@
 //   sources ──────┴─ firstSourceWithCandidate ─ rejectInvalid ─ dropRepeats ─ decideUpdates ─┐
 //                                                                                             │
 //   record (event log + state + legacy files) ◄── nic-update ◄── post-update script ◄────────┘
-import { concat, concatMap, defer, EMPTY, from, map, type Observable, of, type OperatorFunction, type SchedulerLike, tap, toArray, mergeMap } from 'rxjs';
+import { concat, concatMap, defer, distinctUntilChanged, EMPTY, filter, from, map, merge, mergeMap, type Observable, of, type OperatorFunction, type SchedulerLike, share, switchMap, tap, toArray } from 'rxjs';
 import type { Dispatcher } from 'undici';
 import { clockScheduler } from './clock.js';
 import type { Config } from './config.js';
-import { credentialsMatch } from './credential-fingerprint.js';
+import { credentialFingerprint, credentialsMatch } from './credential-fingerprint.js';
 import { type HostResolver, resolveHosts } from './dns-lookup.js';
 import type { Event, EventBody, EventOf } from './events.js';
 import { reconcileLegacy } from './legacy/reconcile.js';
 import { decideUpdates, type UpdatePolicy } from './operators/decide-updates.js';
 import { dropRepeats } from './operators/drop-repeats.js';
+import { fallbackChain } from './operators/fallback-chain.js';
 import { firstSourceWithCandidate } from './operators/first-source-with-candidate.js';
+import { recheckTimer } from './operators/next-recheck.js';
 import { rejectInvalid } from './operators/reject-invalid.js';
 import { buildUpdateUrl, describeUpdate, hostBatches } from './protocol/update-request.js';
-import { forwardPorts } from './sinks/forward-ports.js';
+import { forwardPorts, keepForwarded } from './sinks/forward-ports.js';
 import { legacyFilesSink } from './sinks/legacy-files.js';
 import { nicUpdate, type NicUpdateOptions } from './sinks/nic-update.js';
 import { postUpdateScript, scriptRunFor } from './sinks/post-update-script.js';
@@ -54,7 +56,7 @@ export function recordEvents(store: Store, config: Config, now: () => number): O
 }
 
 /** Events that bring the state in line with the legacy files, then DNS lookups where needed. */
-function preparation(config: Config, store: Store, deps: PipelineDeps): Observable<EventBody> {
+function preparation(config: Config, store: Store, deps: PipelineDeps, firstRun = true): Observable<EventBody> {
   return defer(async () => {
     const reconciled = reconcileLegacy({
       state: store.state,
@@ -63,15 +65,35 @@ function preparation(config: Config, store: Store, deps: PipelineDeps): Observab
       username: config.username,
       password: config.password,
       sameCredentials: (fingerprint) => credentialsMatch(fingerprint, config.username, config.password),
+      fingerprint: () => credentialFingerprint(config.username, config.password),
       now: deps.now(),
     });
     reconciled.warnings.forEach(deps.warn);
     const events: EventBody[] = [...reconciled.events];
-    if (reconciled.needsMakedat || config.makedat || config.checkDns) {
+    if ((firstRun && reconciled.needsMakedat) || config.makedat || config.checkDns) {
       events.push({ type: 'HostsResolved', addresses: await resolveHosts(config.hosts, deps.resolveHost) });
     }
     return events;
   }).pipe(mergeMap((events) => from(events)));
+}
+
+/**
+ * Decides on each trigger (a candidate, a recheck) against the state as it is when the trigger's
+ * turn comes, then acts: triggers are handled one at a time, so a decision always sees the
+ * outcome of the update before it (no burst when the address flaps).
+ */
+function decideAndAct(config: Config, store: Store, deps: PipelineDeps): OperatorFunction<EventBody, Event> {
+  const record = recordEvents(store, config, deps.now);
+  const policy = updatePolicy(config);
+  const scheduler = deps.scheduler ?? clockScheduler(deps.now);
+  return concatMap((trigger) => of(trigger).pipe(
+    decideUpdates(store.state$, policy, scheduler),
+    concatMap((event) => {
+      if (event.type !== 'UpdateDecided') return of(event).pipe(record);
+      if (config.testRun) return of(testRunSkip(config, event)).pipe(record);
+      return concat(of(event).pipe(record), update(config, store, deps, event));
+    }),
+  ));
 }
 
 /** A one-shot run: what cron or ppp ip-up calls. Emits every event as it is recorded. */
@@ -79,17 +101,37 @@ export function oneShot(config: Config, store: Store, deps: PipelineDeps): Obser
   const record = recordEvents(store, config, deps.now);
   const detection = firstSourceWithCandidate(deps.sources.map((source) => source.once().pipe(rejectInvalid({ allowPrivate: config.allowPrivate }))));
   let wanAddress: string | undefined;
-  const decisions = detection.pipe(dropRepeats(), tap((event) => { if (event.type === 'CandidateObserved') wanAddress = event.address; }), decideUpdates(store.state$, updatePolicy(config), deps.scheduler ?? clockScheduler(deps.now)));
-  const main = concat(preparation(config, store, deps), decisions).pipe(
-    concatMap((event) => {
-      if (event.type !== 'UpdateDecided') return of(event).pipe(record);
-      if (config.testRun) return of(testRunSkip(config, event)).pipe(record);
-      return concat(of(event).pipe(record), update(config, store, deps, event));
-    }),
-  );
+  const candidates = detection.pipe(dropRepeats(), tap((event) => { if (event.type === 'CandidateObserved') wanAddress = event.address; }));
+  const main = concat(preparation(config, store, deps), candidates).pipe(decideAndAct(config, store, deps));
   // Ports are mapped once the WAN address of this run is known.
   const forwards = defer(() => (wanAddress && !config.testRun ? forwardPorts(config, wanAddress, deps).pipe(record) : EMPTY));
   return concat(main, forwards);
+}
+
+export interface ContinuousDeps extends PipelineDeps {
+  /** Rechecks asked for from outside: SIGUSR1, SIGHUP. */
+  readonly rechecks: Observable<EventOf<'RecheckStarted'>>;
+  /** Fires when the user may have edited the legacy files (ipcheck.err deleted, …). */
+  readonly legacyFilesChanged: Observable<unknown>;
+}
+
+/** The daemon: the same operators over time, until unsubscribed. */
+export function continuous(config: Config, store: Store, deps: ContinuousDeps): Observable<Event> {
+  const scheduler = deps.scheduler ?? clockScheduler(deps.now);
+  const chain = fallbackChain(
+    deps.sources.map((source) => ({ name: source.name, events: source.watch().pipe(rejectInvalid({ allowPrivate: config.allowPrivate })) })),
+    { silenceMs: config.sourceSilenceMs },
+    scheduler,
+  ).pipe(dropRepeats(), share());
+  const gates = deps.legacyFilesChanged.pipe(concatMap(() => preparation({ ...config, makedat: false, checkDns: false }, store, deps, false)));
+  const triggers = merge(chain, recheckTimer(store.state$, updatePolicy(config), scheduler), deps.rechecks, gates);
+  const forwards = config.forward.length === 0 ? EMPTY : chain.pipe(
+    filter((event): event is EventOf<'CandidateObserved'> => event.type === 'CandidateObserved'),
+    distinctUntilChanged((a, b) => a.address === b.address),
+    switchMap((event) => keepForwarded(config, event.address, deps)),
+    recordEvents(store, config, deps.now),
+  );
+  return merge(concat(preparation(config, store, deps), triggers).pipe(decideAndAct(config, store, deps)), forwards);
 }
 
 function update(config: Config, store: Store, deps: PipelineDeps, decision: EventOf<'UpdateDecided'>): Observable<Event> {

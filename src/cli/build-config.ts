@@ -2,6 +2,7 @@
 // The command line wins over config files; later config files win over earlier ones.
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { printable } from '../address-ranges.js';
 import { checkCredential, checkHostname, type Config, ConfigError, type SourceSpec } from '../config.js';
 import { ForwardSpecError, parseForwardSpec } from '../sinks/forward-spec.js';
 import { readAccountFile } from './account-file.js';
@@ -170,7 +171,7 @@ export function buildConfig(raw: RawOptions, devices: readonly DeviceOption[]): 
   if (custom && statik) throw new ConfigError('-c (custom DNS) and -s (static DNS) exclude each other');
   const mxGiven = text(merged, 'mxhost');
   const mx = mxGiven === undefined || mxGiven === '' ? 'NOCHG' : mxGiven;
-  if (!mx.includes('NOCHG') && (!mx.includes('.') || checkHostname(mx))) throw new ConfigError(`bad mxhost "${mx}": give a mail server's host name such as mail.example.org`);
+  if (!mx.includes('NOCHG') && (!mx.includes('.') || checkHostname(mx))) throw new ConfigError(`bad mxhost "${printable(mx)}": give a mail server's host name such as mail.example.org`);
 
   const ipv6Param = text(merged, 'ipv6-param') ?? 'myip';
   if (ipv6Param !== 'myip' && ipv6Param !== 'myipv6') throw new ConfigError('--ipv6-param must be myip or myipv6');
@@ -205,6 +206,9 @@ export function buildConfig(raw: RawOptions, devices: readonly DeviceOption[]): 
     totalTimeoutMs: number(merged, 'timeout', 30, 1, 600) * 1000,
     maxReplyBytes: 64 * 1024,
     sources: sources(merged, devices),
+    daemon: flag(merged, 'daemon'),
+    pollMs: number(merged, 'interval', 300, 1, 86_400) * 1000,
+    sourceSilenceMs: 30_000,
     ipv6Param,
     ...(text(merged, 'ca') ? { caFile: text(merged, 'ca') as string } : {}),
     forward: forwardPorts(merged),

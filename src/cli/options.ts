@@ -20,9 +20,30 @@ export type RawOptions = Record<string, string | boolean | string[] | undefined>
 
 export class OptionsError extends Error {}
 
+/** --config may be repeated (later files win), which yargs cannot do beside our other options. */
+function takeConfigFiles(argv: readonly string[]): { rest: string[]; files: string[] } {
+  const rest: string[] = [];
+  const files: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    if (arg === '--') { rest.push(...argv.slice(i)); break; }
+    if (arg === '--config') {
+      const file = argv[++i];
+      if (file === undefined) throw new OptionsError('--config needs a file name');
+      files.push(file);
+    } else if (arg.startsWith('--config=')) {
+      files.push(arg.slice('--config='.length));
+    } else {
+      rest.push(arg);
+    }
+  }
+  return { rest, files };
+}
+
 export function parseOptions(argv: readonly string[]): RawOptions {
   let failure: string | undefined;
-  const parser = yargs([...argv])
+  const { rest, files } = takeConfigFiles(argv);
+  const parser = yargs(rest)
     .parserConfiguration({
       'camel-case-expansion': false,
       'dot-notation': false,
@@ -38,12 +59,12 @@ export function parseOptions(argv: readonly string[]): RawOptions {
     .fail((message) => { failure = message; });
   for (const name of FLAG_OPTIONS) parser.option(name, { type: 'boolean' });
   for (const name of VALUE_OPTIONS) parser.option(name, { type: 'string', requiresArg: true });
-  parser.option('config', { type: 'string', array: true, requiresArg: true });
   const parsed = parser.parseSync() as unknown as RawOptions;
   if (failure) throw new OptionsError(`${failure.replace(/^Unknown arguments?: /, 'unknown option ')}; ipcheck --help lists the options`);
   for (const name of VALUE_OPTIONS) {
     if (Array.isArray(parsed[name])) throw new OptionsError(`--${name} was given more than once`);
   }
   parsed._ = (parsed._ ?? []).map(String);
+  if (files.length > 0) parsed.config = files;
   return parsed;
 }

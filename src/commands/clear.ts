@@ -3,11 +3,19 @@
 import { ConfigError } from '../config.js';
 import { EXIT } from '../exit-status.js';
 import { errLine } from '../legacy/projection.js';
-import { writeErr } from '../store/legacy-files.js';
+import { readLegacyFiles, writeErr } from '../store/legacy-files.js';
+import { LockHeldError } from '../store/lock-file.js';
 import { Store } from '../store/store.js';
 
 export async function runClear(directory: string, host: string | undefined): Promise<number> {
-  const store = await Store.open({ directory, now: () => Date.now(), lockWaitMs: 10_000 });
+  let store: Store;
+  try {
+    store = await Store.open({ directory, now: () => Date.now(), lockWaitMs: 2_000 });
+  } catch (error) {
+    if (!(error instanceof LockHeldError)) throw error;
+    // A daemon holds the directory: edit ipcheck.err, which it watches as a gate.
+    return clearThroughErrFile(directory, host, error.pid);
+  }
   try {
     const state = store.state;
     const targets = Object.entries(state.hosts).filter(([name, h]) => h.latch && (host === undefined || name === host.toLowerCase()));
@@ -25,4 +33,13 @@ export async function runClear(directory: string, host: string | undefined): Pro
   } finally {
     await store.close();
   }
+}
+
+function clearThroughErrFile(directory: string, host: string | undefined, pid: number): number {
+  const lines = readLegacyFiles(directory).err ?? [];
+  const kept = host === undefined ? [] : lines.filter((line) => line.args[0] !== host.toLowerCase()).map((line) => line.raw);
+  if (host !== undefined && kept.length === lines.length) throw new ConfigError(`${host} is not stopped by an error; ipcheck status shows what is`);
+  writeErr(directory, kept);
+  process.stdout.write(`cleared ${host ?? 'all errors'} in ipcheck.err; the running daemon (pid ${pid}) takes it up\n`);
+  return EXIT.ok;
 }

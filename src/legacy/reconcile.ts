@@ -19,6 +19,8 @@ export interface ReconcileInput {
   /** True when a stored badauth fingerprint matches the credentials of this run. */
   readonly sameCredentials: (fingerprint: string) => boolean;
   readonly password: string;
+  /** A fingerprint of this run's credentials, for a badauth latch taken over from ipcheck.py. */
+  readonly fingerprint: () => string;
   readonly now: number;
 }
 
@@ -119,7 +121,7 @@ function importErrLine(code: string, args: string[], raw: string, input: Reconci
     const [user, password] = args;
     // ipcheck.py stored "badauth user password"; other credentials now mean the user fixed them.
     if (user !== input.username || (password !== undefined && password !== input.password)) return undefined;
-    return { type: 'HostLatched', scope: account, code, detail: input.username, message: accountLatchMessage(code, input.username) };
+    return { type: 'HostLatched', scope: account, code, detail: input.username, message: accountLatchMessage(code, input.username), credential: input.fingerprint() };
   }
   if (code === 'shutdown') {
     return { type: 'HostLatched', scope: account, code: 'unrecognized', detail: raw, message: 'ipcheck.err says the service was shut down (911, written by ipcheck.py): check the provider\'s status page, then run `ipcheck clear` (or delete ipcheck.err)' };

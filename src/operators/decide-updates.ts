@@ -5,6 +5,7 @@
 import { asyncScheduler, concatMap, from, type Observable, type OperatorFunction, type SchedulerLike, withLatestFrom } from 'rxjs';
 import type { Family } from '../address.js';
 import type { EventBody, UpdateReason } from '../events.js';
+import { retryDelayMs } from '../retry-backoff.js';
 import { activeLatch, activeWait, lastRecord, type State } from '../state.js';
 
 export interface UpdatePolicy {
@@ -29,9 +30,16 @@ function hostVerdict(state: State, host: string, family: Family, address: string
   const hostState = state.hosts[host];
   const record = lastRecord(state, host, family);
   if (policy.offline) {
-    return hostState?.offline && record && now - record.updatedAt < policy.touchDays * DAY
+    return hostState?.offline && record && (policy.touchDays === 0 || now - record.updatedAt < policy.touchDays * DAY)
       ? { due: false, reason: 'already set offline' }
       : { due: true, reason: 'offline' };
+  }
+  const failures = hostState?.failures;
+  if (failures && !policy.force) {
+    const retryAt = failures.at + retryDelayMs(host, failures.count);
+    if (now < retryAt && now >= failures.at) {
+      return { due: false, reason: `retrying at ${new Date(retryAt).toISOString()} after ${failures.count} failed attempt${failures.count === 1 ? '' : 's'}` };
+    }
   }
   if (record && policy.minIntervalMs > 0 && now - record.updatedAt < policy.minIntervalMs && now >= record.updatedAt) {
     return { due: false, reason: `updated less than ${Math.round(policy.minIntervalMs / 1000)} s ago (--min-interval)` };
@@ -70,6 +78,9 @@ export function decideUpdates(
     concatMap(([event, state]) => {
       if (event.type === 'CandidateObserved') return from([event, ...decide(state, event.family, event.address, policy, scheduler.now())]);
       if (event.type === 'ServerDetectionChosen') return from([event, ...decide(state, event.family, null, policy, scheduler.now())]);
+      if (event.type === 'RecheckStarted' && state.lastCandidate) {
+        return from([event, ...decide(state, state.lastCandidate.family, state.lastCandidate.address, policy, scheduler.now())]);
+      }
       return from([event]);
     }),
   );

@@ -99,7 +99,8 @@ function hostOutcome(input: ReplyInput, host: string, line: string): Outcome {
   }
   const wait = parseWaitCode(code, input.now, input.headers.date);
   if (wait) {
-    return { kind: 'wait', scope: { host }, code, until: wait.until, message: `${host}: the server asked to wait (${code}) until ${new Date(wait.until).toISOString()}` };
+    const until = Math.min(wait.until, input.now + MAX_WAIT_MS);
+    return { kind: 'wait', scope: { host }, code, until, message: `${host}: the server asked to wait (${code}) until ${new Date(until).toISOString()}` };
   }
   return { kind: 'failed', hosts: [host], reason: `${host}: the server answered an unknown result line "${printable(line)}"`, transient: false };
 }
@@ -116,9 +117,14 @@ function latchAccount(code: string, detail: string): Outcome {
   return { kind: 'latched', scope: ACCOUNT, code, detail, message: accountLatchMessage(code, detail) };
 }
 
+// No server-requested wait lasts longer than a day: a broken or hostile answer must not stop
+// updates for good.
+const MAX_WAIT_MS = 24 * 3600_000;
+
 function serverWait(input: ReplyInput, what: string, retryAfter: number | undefined): Outcome {
   const backoff = input.now + serverFailureWaitMs(input.serverFailures);
-  const until = retryAfter !== undefined && retryAfter > input.now ? Math.max(retryAfter, input.now + 60_000) : backoff;
+  const asked = retryAfter !== undefined && retryAfter > input.now ? Math.max(retryAfter, input.now + 60_000) : backoff;
+  const until = Math.min(asked, input.now + MAX_WAIT_MS);
   const minutes = Math.round((until - input.now) / 60_000);
   return { kind: 'wait', scope: ACCOUNT, code: 'server', until, message: `${what}; not asking again for ${minutes} minutes (until ${new Date(until).toISOString()})` };
 }

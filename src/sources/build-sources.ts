@@ -1,7 +1,7 @@
 // Turns the configured detection methods into sources, in priority order. Each method's module
 // is loaded only when it is configured, so a one-shot -a run loads none of the heavy ones.
 import { defer, from, mergeAll, type Observable, of } from 'rxjs';
-import type { Config, SourceSpec } from '../config.js';
+import { type Config, ConfigError, type SourceSpec } from '../config.js';
 import type { EventBody } from '../events.js';
 import { manualAddress } from './manual-address.js';
 import { serverDetection } from './server-detection.js';
@@ -50,24 +50,39 @@ function buildSource(spec: SourceSpec, config: Config, deps: BuildSourceDeps): C
     case 'manual': return manualAddress(spec.address);
     case 'guess': return serverDetection('ipv4');
     case 'web':
-      return lazySource(name, async () => (await import('./web-checkip.js')).webCheckip({ url: spec.url, allowPrivate: config.allowPrivate, timeoutMs: config.totalTimeoutMs }));
+      return lazySource(name, async () => (await import('./web-checkip.js')).webCheckip({ url: spec.url, allowPrivate: config.allowPrivate, timeoutMs: config.totalTimeoutMs, pollMs: config.pollMs }));
     case 'router':
       return lazySource(name, async () => (await import('./router/router-from-options.js')).routerFromOptions(spec, config, deps));
+    case 'interface':
+      return lazySource(name, async () => (await import('./interface-address.js')).interfaceAddress(
+        { interfaceName: spec.name, allowPrivate: config.allowPrivate }, { now: deps.now }));
+    case 'syslog':
+      return lazySource(name, async () => (await import('./syslog-text.js')).syslogText(
+        { text: spec.text, ...(spec.file ? { files: [spec.file] } : {}), allowPrivate: config.allowPrivate }, { now: deps.now }));
+    case 'firewall': {
+      const wan = config.sources.find((s) => s.kind === 'interface');
+      return lazySource(name, async () => (await import('./firewall-log.js')).firewallLog({
+        file: spec.file, wanInterface: wan?.kind === 'interface' ? wan.name : 'ppp0',
+        ...(spec.pattern ? { pattern: spec.pattern } : {}), allowPrivate: config.allowPrivate,
+      }, { now: deps.now }));
+    }
+    case 'snmp-get':
+    case 'snmp-walk':
+      return lazySource(name, async () => {
+        const snmp = await import('./snmp-address.js');
+        const parsed = snmp.parseSnmpTarget(spec.target);
+        if (!parsed.ok) throw new ConfigError(parsed.reason);
+        const options = { ...parsed.target, allowPrivate: config.allowPrivate, pollMs: Math.max(config.pollMs, 10_000) };
+        return spec.kind === 'snmp-get' ? snmp.snmpGet(options, { now: deps.now }) : snmp.snmpWalk(options, { now: deps.now });
+      });
     case 'upnp':
       return lazySource(name, async () => (await import('./upnp/upnp-igd.js')).upnpIgd(
-        { ...(spec.url ? { descriptionUrl: spec.url } : {}), allowPrivate: config.allowPrivate }, { now: deps.now }));
+        { ...(spec.url ? { descriptionUrl: spec.url } : {}), allowPrivate: config.allowPrivate, pollMs: config.pollMs }, { now: deps.now }));
     case 'natpmp':
       return lazySource(name, async () => {
         const [{ natPmp }, { defaultGateway }] = await Promise.all([import('./upnp/nat-pmp.js'), import('./default-gateway.js')]);
         const gateway = spec.gateway ?? config.routerHost;
-        return natPmp({ ...(gateway ? { gateway } : {}), allowPrivate: config.allowPrivate }, { now: deps.now, defaultGateway: () => defaultGateway() });
+        return natPmp({ ...(gateway ? { gateway } : {}), allowPrivate: config.allowPrivate, pollMs: config.pollMs }, { now: deps.now, defaultGateway: () => defaultGateway() });
       });
-    default:
-      return notAvailable(name, deps);
   }
-}
-
-function notAvailable(name: string, _deps: BuildSourceDeps): CandidateSource {
-  const emit = () => of(failed(name, `${name}: this detection method is not available in this version yet; use -a, -r or -g`));
-  return { name, once: emit, watch: emit };
 }

@@ -32,6 +32,7 @@ export async function routerFromOptions(
     ...(config.routerHost ? { routerHost: config.routerHost } : {}),
     allowPrivate: config.allowPrivate,
     timeoutMs: Math.min(config.totalTimeoutMs, 30_000),
+    pollMs: config.pollMs,
     ...(choice.wanPort !== undefined ? { wanPort: choice.wanPort } : {}),
     ...(choice.pppInterface !== undefined ? { pppInterface: choice.pppInterface } : {}),
   }, { now: deps.now, defaultGateway: () => defaultGateway() });

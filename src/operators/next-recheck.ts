@@ -1,0 +1,53 @@
+// When the daemon must look again without a new address: when a wait ends, when a failed host
+// may be retried, when --min-interval lets a pending change through, when the refresh age is
+// reached. A pure function of the state; `recheckTimer` turns it into a stream of
+// RecheckStarted events on the scheduler's clock.
+import { distinctUntilChanged, map, NEVER, type Observable, type SchedulerLike, switchMap, timer, asyncScheduler } from 'rxjs';
+import type { EventOf } from '../events.js';
+import { retryDelayMs } from '../retry-backoff.js';
+import { activeLatch, type State } from '../state.js';
+import type { UpdatePolicy } from './decide-updates.js';
+
+const DAY = 24 * 3600_000;
+
+export function nextRecheckAt(state: State, policy: UpdatePolicy, now: number): { at: number; reason: string } | undefined {
+  const candidate = state.lastCandidate;
+  if (!candidate) return undefined;
+  const times: { at: number; reason: string }[] = [];
+  for (const host of policy.hosts) {
+    if (activeLatch(state, host)) continue;
+    const h = state.hosts[host];
+    const waits = [h?.wait, state.account.wait].filter((w) => w && w.until > now).map((w) => w?.until as number);
+    if (waits.length > 0) {
+      times.push({ at: Math.max(...waits), reason: `the wait for ${host} is over` });
+      continue;
+    }
+    if (h?.failures) {
+      // A failed host is looked at again at its retry time, not at the time that failed.
+      times.push({ at: h.failures.at + retryDelayMs(host, h.failures.count), reason: `retry for ${host}` });
+      continue;
+    }
+    const record = h?.families[candidate.family];
+    if (!record) continue;
+    if (record.address !== candidate.address && policy.minIntervalMs > 0) {
+      times.push({ at: record.updatedAt + policy.minIntervalMs, reason: `--min-interval has passed for ${host}` });
+    }
+    if (policy.touchDays > 0) times.push({ at: record.updatedAt + policy.touchDays * DAY + 1, reason: `refresh of ${host}` });
+  }
+  return times.sort((a, b) => a.at - b.at)[0];
+}
+
+export function recheckTimer(state$: Observable<State>, policy: UpdatePolicy, scheduler: SchedulerLike = asyncScheduler): Observable<EventOf<'RecheckStarted'>> {
+  return state$.pipe(
+    map((state) => nextRecheckAt(state, policy, scheduler.now())),
+    distinctUntilChanged((a, b) => a?.at === b?.at),
+    switchMap((next) => (next ? until(next.at, scheduler).pipe(map(() => ({ type: 'RecheckStarted' as const, reason: next.reason }))) : NEVER)),
+  );
+}
+
+// Timers longer than about 24.8 days overflow and fire at once, and a refresh is 25 days away:
+// wait at most a day at a time.
+function until(at: number, scheduler: SchedulerLike): Observable<unknown> {
+  const remaining = at - scheduler.now();
+  return remaining > DAY ? timer(DAY, scheduler).pipe(switchMap(() => until(at, scheduler))) : timer(Math.max(0, remaining), scheduler);
+}
