@@ -1,11 +1,12 @@
 // The validated configuration of a run: one type, built from the command line, --config files
 // and --acctfile, with every error a message that names the cause and the fix.
+import type { Family } from './address.js';
 import { printable } from './address-ranges.js';
 import type { DnsSystem } from './protocol/update-request.js';
 
 export type SourceSpec =
   | { kind: 'manual'; address: string }
-  | { kind: 'web'; url: string }
+  | { kind: 'web'; url: string; family?: Family }
   | { kind: 'guess' }
   | { kind: 'interface'; name: string }
   | { kind: 'syslog'; text: string; file?: string }
@@ -57,6 +58,10 @@ export interface Config {
   /** In the daemon, a detection method silent this long hands over to the next one. */
   readonly sourceSilenceMs: number;
   readonly ipv6Param: 'myip' | 'myipv6';
+  /** The address families to keep up to date (--ipv4, the default, and/or --ipv6). */
+  readonly families: Family[];
+  /** --ipv6-suffix: the interface identifier put after the detected /64 prefix. */
+  readonly ipv6Suffix?: string;
   readonly caFile?: string;
   /** --forward: ports to map on the router to this machine. */
   readonly forward: { readonly port: number; readonly protocol: 'tcp' | 'udp' }[];

@@ -20,10 +20,11 @@ export type EventBody =
   | { type: 'ServerDetectionChosen'; source: string; family: Family }
   /** The daemon looks again at the last address: a timer (refresh, wait over, retry) or a signal. */
   | { type: 'RecheckStarted'; reason: string }
-  | { type: 'UpdateDecided'; hosts: string[]; family: Family; address: string | null; reason: UpdateReason }
+  /** `with`: the other family's address, carried in the same request so the server keeps that record. */
+  | { type: 'UpdateDecided'; hosts: string[]; family: Family; address: string | null; reason: UpdateReason; with?: { family: Family; address: string } }
   | { type: 'UpdateSkipped'; hosts: string[]; address: string | null; reason: string }
   /** Written and synced before the request leaves, so a crash can never hide a request. */
-  | { type: 'UpdateAttempted'; hosts: string[]; family: Family; address: string | null; offline: boolean; url: string }
+  | { type: 'UpdateAttempted'; hosts: string[]; family: Family; address: string | null; offline: boolean; url: string; with?: { family: Family; address: string } }
   | { type: 'ReplyReceived'; hosts: string[]; status: number; body: string }
   | { type: 'UpdateFailed'; hosts: string[]; reason: string; transient: boolean }
   | { type: 'HostUpdated'; host: string; family: Family; address: string | null; code: 'good' | 'nochg'; offline: boolean }

@@ -12,6 +12,8 @@ import { credentialFingerprint, credentialsMatch } from './credential-fingerprin
 import { type HostResolver, resolveHosts } from './dns-lookup.js';
 import type { Event, EventBody, EventOf } from './events.js';
 import { reconcileLegacy } from './legacy/reconcile.js';
+import { pairFamilies } from './dual-stack.js';
+import { applyIpv6Suffix } from './operators/apply-ipv6-suffix.js';
 import { decideUpdates, type UpdatePolicy } from './operators/decide-updates.js';
 import { dropRepeats } from './operators/drop-repeats.js';
 import { fallbackChain } from './operators/fallback-chain.js';
@@ -32,7 +34,10 @@ export interface PipelineDeps {
   readonly scheduler?: SchedulerLike;
   readonly dispatcher?: Dispatcher;
   readonly resolveHost: HostResolver;
+  /** The detection chain (IPv4, or the only family configured). */
   readonly sources: readonly CandidateSource[];
+  /** The IPv6 chain when both families are configured. */
+  readonly sources6?: readonly CandidateSource[];
   /** Warnings found while reading the legacy files, for the report. */
   readonly warn: (message: string) => void;
 }
@@ -78,31 +83,50 @@ function preparation(config: Config, store: Store, deps: PipelineDeps, firstRun 
 }
 
 /**
- * Decides on each trigger (a candidate, a recheck) against the state as it is when the trigger's
- * turn comes, then acts: triggers are handled one at a time, so a decision always sees the
- * outcome of the update before it (no burst when the address flaps).
+ * Decides on each batch of triggers (candidates, rechecks) against the state as it is when the
+ * batch's turn comes, then acts. Batches are handled one at a time, so a decision always sees the
+ * outcome of the update before it (no burst when the address flaps). Within a batch the decisions
+ * of both address families are paired, so a dual-stack change goes out in one request.
  */
-function decideAndAct(config: Config, store: Store, deps: PipelineDeps): OperatorFunction<EventBody, Event> {
+function decideAndAct(config: Config, store: Store, deps: PipelineDeps): OperatorFunction<EventBody[], Event> {
   const record = recordEvents(store, config, deps.now);
   const policy = updatePolicy(config);
   const scheduler = deps.scheduler ?? clockScheduler(deps.now);
-  return concatMap((trigger) => of(trigger).pipe(
+  const act = (event: EventBody): Observable<Event> => {
+    if (event.type !== 'UpdateDecided') return of(event).pipe(record);
+    if (config.testRun) return of(testRunSkip(config, event)).pipe(record);
+    return concat(of(event).pipe(record), update(config, store, deps, event));
+  };
+  return concatMap((batch) => from(batch).pipe(
     decideUpdates(store.state$, policy, scheduler),
-    concatMap((event) => {
-      if (event.type !== 'UpdateDecided') return of(event).pipe(record);
-      if (config.testRun) return of(testRunSkip(config, event)).pipe(record);
-      return concat(of(event).pipe(record), update(config, store, deps, event));
+    toArray(),
+    concatMap((events) => {
+      const decided = events.filter((e): e is EventOf<'UpdateDecided'> => e.type === 'UpdateDecided');
+      const others = events.filter((e) => e.type !== 'UpdateDecided');
+      const paired = pairFamilies(decided, store.state, { families: config.families, ipv6Param: config.ipv6Param });
+      return from([...others, ...paired]).pipe(concatMap(act));
     }),
   ));
+}
+
+/** The detection chains, one per configured family, each with its own sources. */
+function chainsOf(config: Config, deps: PipelineDeps): readonly (readonly CandidateSource[])[] {
+  return [deps.sources, ...(deps.sources6 ? [deps.sources6] : [])];
+}
+
+function prepareCandidates(config: Config): OperatorFunction<EventBody, EventBody> {
+  const suffix = config.ipv6Suffix;
+  return (events) => (suffix ? events.pipe(applyIpv6Suffix(suffix)) : events).pipe(rejectInvalid({ allowPrivate: config.allowPrivate }));
 }
 
 /** A one-shot run: what cron or ppp ip-up calls. Emits every event as it is recorded. */
 export function oneShot(config: Config, store: Store, deps: PipelineDeps): Observable<Event> {
   const record = recordEvents(store, config, deps.now);
-  const detection = firstSourceWithCandidate(deps.sources.map((source) => source.once().pipe(rejectInvalid({ allowPrivate: config.allowPrivate }))));
+  const detection = concat(...chainsOf(config, deps).map((sources) => firstSourceWithCandidate(sources.map((source) => source.once().pipe(prepareCandidates(config))))));
   let wanAddress: string | undefined;
-  const candidates = detection.pipe(dropRepeats(), tap((event) => { if (event.type === 'CandidateObserved') wanAddress = event.address; }));
-  const main = concat(preparation(config, store, deps), candidates).pipe(decideAndAct(config, store, deps));
+  const candidates = detection.pipe(dropRepeats(), tap((event) => { if (event.type === 'CandidateObserved' && event.family === 'ipv4') wanAddress = event.address; }));
+  // The preparation (legacy gates, DNS) is folded in before any decision; then all candidates are decided together.
+  const main = concat(preparation(config, store, deps).pipe(toArray()), candidates.pipe(toArray())).pipe(decideAndAct(config, store, deps));
   // Ports are mapped once the WAN address of this run is known.
   const forwards = defer(() => (wanAddress && !config.testRun ? forwardPorts(config, wanAddress, deps).pipe(record) : EMPTY));
   return concat(main, forwards);
@@ -118,20 +142,21 @@ export interface ContinuousDeps extends PipelineDeps {
 /** The daemon: the same operators over time, until unsubscribed. */
 export function continuous(config: Config, store: Store, deps: ContinuousDeps): Observable<Event> {
   const scheduler = deps.scheduler ?? clockScheduler(deps.now);
-  const chain = fallbackChain(
-    deps.sources.map((source) => ({ name: source.name, events: source.watch().pipe(rejectInvalid({ allowPrivate: config.allowPrivate })) })),
+  const chain = merge(...chainsOf(config, deps).map((sources) => fallbackChain(
+    sources.map((source) => ({ name: source.name, events: source.watch().pipe(prepareCandidates(config)) })),
     { silenceMs: config.sourceSilenceMs },
     scheduler,
-  ).pipe(dropRepeats(), share());
+  ))).pipe(dropRepeats(), share());
   const gates = deps.legacyFilesChanged.pipe(concatMap(() => preparation({ ...config, makedat: false, checkDns: false }, store, deps, false)));
   const triggers = merge(chain, recheckTimer(store.state$, updatePolicy(config), scheduler), deps.rechecks, gates);
   const forwards = config.forward.length === 0 ? EMPTY : chain.pipe(
-    filter((event): event is EventOf<'CandidateObserved'> => event.type === 'CandidateObserved'),
+    filter((event): event is EventOf<'CandidateObserved'> => event.type === 'CandidateObserved' && event.family === 'ipv4'),
     distinctUntilChanged((a, b) => a.address === b.address),
     switchMap((event) => keepForwarded(config, event.address, deps)),
     recordEvents(store, config, deps.now),
   );
-  return merge(concat(preparation(config, store, deps), triggers).pipe(decideAndAct(config, store, deps)), forwards);
+  const batches = concat(preparation(config, store, deps).pipe(toArray()), triggers.pipe(map((trigger) => [trigger])));
+  return merge(batches.pipe(decideAndAct(config, store, deps)), forwards);
 }
 
 function update(config: Config, store: Store, deps: PipelineDeps, decision: EventOf<'UpdateDecided'>): Observable<Event> {

@@ -13,6 +13,7 @@ import { TestScheduler } from 'rxjs/testing';
 import type { EventBody } from '../src/events.js';
 import type { State } from '../src/state.js';
 import { decideUpdates, type UpdatePolicy } from '../src/operators/decide-updates.js';
+import { applyIpv6Suffix } from '../src/operators/apply-ipv6-suffix.js';
 import { dropRepeats } from '../src/operators/drop-repeats.js';
 import { fallbackChain } from '../src/operators/fallback-chain.js';
 import { firstSourceWithCandidate } from '../src/operators/first-source-with-candidate.js';
@@ -120,6 +121,12 @@ const OPERATORS: Readonly<Record<string, RegisteredOperator>> = {
     inputs: 'one',
     readsState: false,
     factory: (args) => onInput(rejectInvalid({ allowPrivate: args.boolean('allowPrivate', false) })),
+  },
+  applyIpv6Suffix: {
+    file: 'apply-ipv6-suffix',
+    inputs: 'one',
+    readsState: false,
+    factory: (args) => onInput(applyIpv6Suffix(args.list('suffix')[0] as string)),
   },
   dropRepeats: {
     file: 'drop-repeats',

@@ -2,6 +2,7 @@
 // The command line wins over config files; later config files win over earlier ones.
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { type Family, ipv6ToBigInt, parseAddress } from '../address.js';
 import { printable } from '../address-ranges.js';
 import { checkCredential, checkHostname, type Config, ConfigError, type SourceSpec } from '../config.js';
 import { ForwardSpecError, parseForwardSpec } from '../sinks/forward-spec.js';
@@ -112,10 +113,28 @@ function sources(merged: Merged, devices: readonly DeviceOption[]): SourceSpec[]
   if (natpmp !== undefined) list.push({ kind: 'natpmp', ...(typeof natpmp === 'string' && natpmp !== '' ? { gateway: natpmp } : {}) });
   const checkip = text(merged, 'checkip');
   if (checkip !== undefined) list.push({ kind: 'web', url: checkip });
+  const checkip6 = text(merged, 'checkip6');
+  if (checkip6 !== undefined) list.push({ kind: 'web', url: checkip6, family: 'ipv6' });
   const iface = text(merged, 'interface');
   if (iface !== undefined) list.push({ kind: 'interface', name: iface });
   if (list.length === 0) list.push(flag(merged, 'guess') ? { kind: 'guess' } : { kind: 'interface', name: 'ppp0' });
   return list;
+}
+
+/** --ipv4 (the default) and/or --ipv6. */
+function families(merged: Merged): Family[] {
+  const v6 = flag(merged, 'ipv6');
+  return [...(flag(merged, 'ipv4') || !v6 ? ['ipv4' as const] : []), ...(v6 ? ['ipv6' as const] : [])];
+}
+
+function ipv6Suffix(merged: Merged): { ipv6Suffix?: string } {
+  const suffix = text(merged, 'ipv6-suffix');
+  if (suffix === undefined) return {};
+  const parsed = parseAddress(suffix);
+  if (parsed?.family !== 'ipv6' || (ipv6ToBigInt(parsed.text) >> 64n) !== 0n) {
+    throw new ConfigError(`--ipv6-suffix ${JSON.stringify(printable(suffix))} must be an interface identifier written as an IPv6 address with an empty prefix, such as ::1:2:3:4`);
+  }
+  return { ipv6Suffix: parsed.text };
 }
 
 function forwardPorts(merged: Merged): Config['forward'] {
@@ -210,6 +229,8 @@ export function buildConfig(raw: RawOptions, devices: readonly DeviceOption[]): 
     pollMs: number(merged, 'interval', 300, 1, 86_400) * 1000,
     sourceSilenceMs: 30_000,
     ipv6Param,
+    families: families(merged),
+    ...ipv6Suffix(merged),
     ...(text(merged, 'ca') ? { caFile: text(merged, 'ca') as string } : {}),
     forward: forwardPorts(merged),
     forwardRemoveOnExit: flag(merged, 'forward-remove-on-exit'),

@@ -13,7 +13,7 @@ export const VALUE_OPTIONS = [
   'address', 'directory', 'execute', 'interface', 'mxhost', 'router-host', 'checkip', 'syslog-text', 'firewall-log',
   'router-user', 'acctfile', 'snmp', 'snmpget', 'forward', 'https-only', 'server', 'touch-days', 'min-interval',
   'dns-server', 'timeout', 'script-timeout', 'ca', 'ipv6-param', 'syslog-file', 'firewall-pattern', 'upnp', 'natpmp',
-  'interval', 'sources', 'username', 'password', 'hostnames', 'ipv6-suffix', 'snmp-community',
+  'interval', 'sources', 'checkip6', 'username', 'password', 'hostnames', 'ipv6-suffix', 'snmp-community',
 ] as const;
 
 export type RawOptions = Record<string, string | boolean | string[] | undefined> & { _: string[] };

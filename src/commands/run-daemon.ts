@@ -14,7 +14,7 @@ import { Output } from '../output.js';
 import { continuous, recordEvents } from '../pipeline.js';
 import { removeForwarded } from '../sinks/forward-ports.js';
 import { WEB_CHECK_MIN_POLL_MS } from '../sources/web-checkip.js';
-import { buildSources } from '../sources/build-sources.js';
+import { detectionChains } from '../sources/build-sources.js';
 import { DAT_FILE, ERR_FILE, WAIT_FILE } from '../store/legacy-files.js';
 import { Store } from '../store/store.js';
 import { VERSION } from '../version.js';
@@ -45,7 +45,7 @@ export async function runDaemon(initial: Config, reload: () => Config): Promise<
     return continuous(config, store, {
       now,
       resolveHost: hostResolver(config.dnsServer),
-      sources: buildSources(config, { now, warn: (message) => output.warn(message) }),
+      ...detectionChains(config, { now, warn: (message) => output.warn(message) }),
       warn: (message) => output.warn(message),
       rechecks,
       legacyFilesChanged: legacyFilesChanged.pipe(debounceTime(200)),

@@ -8,7 +8,7 @@ import type { EventBody } from '../events.js';
 import { EXIT, exitStatusFor } from '../exit-status.js';
 import { Output } from '../output.js';
 import { oneShot } from '../pipeline.js';
-import { buildSources } from '../sources/build-sources.js';
+import { detectionChains } from '../sources/build-sources.js';
 import { Store } from '../store/store.js';
 import { VERSION } from '../version.js';
 
@@ -25,7 +25,7 @@ export async function runOnce(config: Config): Promise<number> {
     const events = await lastValueFrom(oneShot(config, store, {
       now,
       resolveHost: hostResolver(config.dnsServer),
-      sources: buildSources(config, { now, warn: (message) => output.warn(message) }),
+      ...detectionChains(config, { now, warn: (message) => output.warn(message) }),
       warn: (message) => output.warn(message),
       ...(dispatcher ? { dispatcher } : {}),
     }).pipe(toArray()));

@@ -36,29 +36,48 @@ export interface NicUpdateDeps {
 /** The events of one update decision: for each batch, the attempt, the reply and the outcomes. */
 export function nicUpdate(decision: EventOf<'UpdateDecided'>, options: NicUpdateOptions, deps: NicUpdateDeps): Observable<EventBody> {
   return from(hostBatches(decision.hosts)).pipe(
-    mergeMap((hosts) => updateBatch(hosts, decision.family, decision.address, options, deps), 1),
+    mergeMap((hosts) => updateBatch(hosts, decision, options, deps), 1),
   );
 }
 
-function updateBatch(hosts: string[], family: Family, address: string | null, options: NicUpdateOptions, deps: NicUpdateDeps): Observable<EventBody> {
-  // Offline mode (-o) and -g carry no myip.
-  const sendAddress = address !== null && !options.guess && !options.offline;
+/** The addresses one request carries, by family (none with -g and -o). */
+export function requestAddresses(decision: EventOf<'UpdateDecided'>, options: { guess: boolean; offline: boolean }): Partial<Record<Family, string>> {
+  if (decision.address === null || options.guess || options.offline) return {};
+  return { [decision.family]: decision.address, ...(decision.with ? { [decision.with.family]: decision.with.address } : {}) };
+}
+
+function updateBatch(hosts: string[], decision: EventOf<'UpdateDecided'>, options: NicUpdateOptions, deps: NicUpdateDeps): Observable<EventBody> {
+  const { family, address } = decision;
+  const addresses = requestAddresses(decision, options);
+  const sendAddress = addresses[family] !== undefined;
   const url = buildUpdateUrl({
     server: options.server,
     hosts,
     system: options.system,
-    addresses: sendAddress ? { [family]: address } : {},
+    addresses,
     offline: options.offline,
     wildcard: options.wildcard,
     backmx: options.backmx,
     mx: options.mx,
     ipv6Param: options.ipv6Param,
   });
-  const attempted: EventBody = { type: 'UpdateAttempted', hosts, family, address: sendAddress ? address : null, offline: options.offline, url: `${url.origin}${url.pathname}${url.search}` };
-  return concat(of(attempted), defer(() => from(send(url, hosts, family, address, sendAddress, options, deps))).pipe(mergeMap((events) => from(events))));
+  const carried = sendAddress ? decision.with : undefined;
+  const attempted: EventBody = {
+    type: 'UpdateAttempted', hosts, family, address: sendAddress ? address : null, offline: options.offline,
+    url: `${url.origin}${url.pathname}${url.search}`, ...(carried ? { with: carried } : {}),
+  };
+  return concat(of(attempted), defer(() => from(send(url, hosts, { family, address, sendAddress, carried }, options, deps))).pipe(mergeMap((events) => from(events))));
 }
 
-async function send(url: URL, hosts: string[], family: Family, address: string | null, sendAddress: boolean, options: NicUpdateOptions, deps: NicUpdateDeps): Promise<EventBody[]> {
+interface Sent {
+  readonly family: Family;
+  readonly address: string | null;
+  readonly sendAddress: boolean;
+  readonly carried: { family: Family; address: string } | undefined;
+}
+
+async function send(url: URL, hosts: string[], sent: Sent, options: NicUpdateOptions, deps: NicUpdateDeps): Promise<EventBody[]> {
+  const { family, address, sendAddress } = sent;
   const { request } = await import('undici');
   let status: number;
   let headers: Record<string, string | undefined>;
@@ -85,19 +104,23 @@ async function send(url: URL, hosts: string[], family: Family, address: string |
   const reply: EventBody = { type: 'ReplyReceived', hosts, status, body: body.slice(0, 4096) };
   const outcomes = parseReply({
     status, body, headers, hosts,
-    sent: sendAddress && address ? [address] : [],
+    sent: [...(sendAddress && address ? [address] : []), ...(sent.carried ? [sent.carried.address] : [])],
     username: options.username, system: options.system, now: deps.now(), serverFailures: deps.serverFailures(),
   });
-  return [reply, ...outcomes.map((outcome) => outcomeEvent(outcome, family, sendAddress ? address : null, options))];
+  return [reply, ...outcomes.flatMap((outcome) => outcomeEvents(outcome, sent, options))];
 }
 
-function outcomeEvent(outcome: Outcome, family: Family, sent: string | null, options: NicUpdateOptions): EventBody {
+function outcomeEvents(outcome: Outcome, sent: Sent, options: NicUpdateOptions): EventBody[] {
+  if (outcome.kind !== 'updated') return [outcomeEvent(outcome, options)];
+  // Without myip (-g) the address the server saw is the one to remember.
+  const echoed = outcome.addresses.find((a) => (sent.family === 'ipv6' ? a.includes(':') : !a.includes(':'))) ?? null;
+  const primary: EventBody = { type: 'HostUpdated', host: outcome.host, family: sent.family, address: sent.sendAddress ? sent.address : echoed, code: outcome.code, offline: options.offline };
+  if (!sent.carried) return [primary];
+  return [primary, { type: 'HostUpdated', host: outcome.host, family: sent.carried.family, address: sent.carried.address, code: outcome.code, offline: options.offline }];
+}
+
+function outcomeEvent(outcome: Exclude<Outcome, { kind: 'updated' }>, options: NicUpdateOptions): EventBody {
   switch (outcome.kind) {
-    case 'updated': {
-      // Without myip (-g) the address the server saw is the one to remember.
-      const echoed = outcome.addresses.find((a) => (family === 'ipv6' ? a.includes(':') : !a.includes(':'))) ?? null;
-      return { type: 'HostUpdated', host: outcome.host, family, address: sent ?? echoed, code: outcome.code, offline: options.offline };
-    }
     case 'latched':
       return {
         type: 'HostLatched', scope: outcome.scope, code: outcome.code, detail: outcome.detail, message: outcome.message,

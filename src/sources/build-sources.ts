@@ -1,6 +1,7 @@
 // Turns the configured detection methods into sources, in priority order. Each method's module
 // is loaded only when it is configured, so a one-shot -a run loads none of the heavy ones.
 import { defer, from, mergeAll, type Observable, of } from 'rxjs';
+import { type Family, parseAddress } from '../address.js';
 import { type Config, ConfigError, type SourceSpec } from '../config.js';
 import type { EventBody } from '../events.js';
 import { manualAddress } from './manual-address.js';
@@ -15,7 +16,7 @@ export interface BuildSourceDeps {
 function describeSpec(spec: SourceSpec): string {
   switch (spec.kind) {
     case 'manual': return 'address given with -a';
-    case 'web': return `web ${spec.url}`;
+    case 'web': return `web${spec.family === 'ipv6' ? ' (IPv6)' : ''} ${spec.url}`;
     case 'guess': return 'the update server (-g)';
     case 'interface': return `interface ${spec.name}`;
     case 'syslog': return `system log text ${JSON.stringify(spec.text)}`;
@@ -40,22 +41,43 @@ function lazySource(name: string, load: () => Promise<CandidateSource>): Candida
   };
 }
 
-export function buildSources(config: Config, deps: BuildSourceDeps): CandidateSource[] {
-  return config.sources.map((spec) => buildSource(spec, config, deps));
+/**
+ * The detection chain of one address family. IPv6 comes from -a, the interface and
+ * --checkip6; every other method knows IPv4 only.
+ */
+export function buildSources(config: Config, deps: BuildSourceDeps, family: Family = config.families[0] ?? 'ipv4'): CandidateSource[] {
+  const sources = config.sources.flatMap((spec) => (appliesTo(spec, family) ? [buildSource(spec, config, deps, family)] : []));
+  if (sources.length > 0) return sources;
+  const name = `${family === 'ipv6' ? 'IPv6' : 'IPv4'} detection`;
+  const none = () => of(failed(name, `no detection method gives an ${family === 'ipv6' ? 'IPv6' : 'IPv4'} address: use -i INTERFACE, ${family === 'ipv6' ? '--checkip6 URL' : '-r URL'} or -a with such an address`));
+  return [{ name, once: none, watch: none }];
 }
 
-function buildSource(spec: SourceSpec, config: Config, deps: BuildSourceDeps): CandidateSource {
+function appliesTo(spec: SourceSpec, family: Family): boolean {
+  switch (spec.kind) {
+    case 'manual': return spec.address.split(',').some((a) => parseAddress(a)?.family === family || (family === 'ipv4' && !parseAddress(a)));
+    case 'web': return (spec.family ?? 'ipv4') === family;
+    case 'interface': return true;
+    default: return family === 'ipv4';
+  }
+}
+
+function buildSource(spec: SourceSpec, config: Config, deps: BuildSourceDeps, family: Family): CandidateSource {
   const name = describeSpec(spec);
   switch (spec.kind) {
-    case 'manual': return manualAddress(spec.address);
+    case 'manual': {
+      const parts = spec.address.split(',');
+      // An unparsable -a goes to the IPv4 chain, whose source then says what is wrong with it.
+      return manualAddress(parts.find((a) => parseAddress(a)?.family === family) ?? parts[0] ?? '');
+    }
     case 'guess': return serverDetection('ipv4');
     case 'web':
-      return lazySource(name, async () => (await import('./web-checkip.js')).webCheckip({ url: spec.url, allowPrivate: config.allowPrivate, timeoutMs: config.totalTimeoutMs, pollMs: config.pollMs }));
+      return lazySource(name, async () => (await import('./web-checkip.js')).webCheckip({ url: spec.url, family, allowPrivate: config.allowPrivate, timeoutMs: config.totalTimeoutMs, pollMs: config.pollMs }));
     case 'router':
       return lazySource(name, async () => (await import('./router/router-from-options.js')).routerFromOptions(spec, config, deps));
     case 'interface':
-      return lazySource(name, async () => (await import('./interface-address.js')).interfaceAddress(
-        { interfaceName: spec.name, allowPrivate: config.allowPrivate }, { now: deps.now }));
+      return lazySource(`${name}${family === 'ipv6' ? ' (IPv6)' : ''}`, async () => (await import('./interface-address.js')).interfaceAddress(
+        { interfaceName: spec.name, allowPrivate: config.allowPrivate, family }, { now: deps.now }));
     case 'syslog':
       return lazySource(name, async () => (await import('./syslog-text.js')).syslogText(
         { text: spec.text, ...(spec.file ? { files: [spec.file] } : {}), allowPrivate: config.allowPrivate }, { now: deps.now }));
@@ -85,4 +107,10 @@ function buildSource(spec: SourceSpec, config: Config, deps: BuildSourceDeps): C
         return natPmp({ ...(gateway ? { gateway } : {}), allowPrivate: config.allowPrivate, pollMs: config.pollMs }, { now: deps.now, defaultGateway: () => defaultGateway() });
       });
   }
+}
+
+/** The chains of a run: the first configured family's, and IPv6's when both are configured. */
+export function detectionChains(config: Config, deps: BuildSourceDeps): { sources: CandidateSource[]; sources6?: CandidateSource[] } {
+  const [first = 'ipv4', second] = config.families;
+  return { sources: buildSources(config, deps, first), ...(second ? { sources6: buildSources(config, deps, second) } : {}) };
 }

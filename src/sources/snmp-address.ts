@@ -119,7 +119,8 @@ export function addressFromValue(value: unknown): string | undefined {
 /** An address from a table row's OID index: ipAdEntAddr's a.b.c.d, or IP-MIB's type.length.octets. */
 export function addressFromIndex(index: readonly number[]): string | undefined {
   const n = index.length;
-  if (n >= 18 && index[n - 17] === 16 && index[n - 18] === 2) {
+  if (!index.every((arc) => Number.isInteger(arc) && arc >= 0)) return undefined;
+  if (n >= 18 && index[n - 17] === 16 && index[n - 18] === 2 && index.slice(n - 16).every((octet) => octet <= 255)) {
     const bytes = Buffer.from(index.slice(n - 16));
     return parseAddress(bytes.toString('hex').replace(/(.{4})(?!$)/g, '$1:'))?.text;
   }

@@ -3,7 +3,7 @@
 // time and body size are bounded. The continuous form polls, never more often than allowed.
 import { defer, from, interval, type Observable, startWith, switchMap } from 'rxjs';
 import type { Dispatcher } from 'undici';
-import { parseAddress } from '../address.js';
+import { type Family, parseAddress } from '../address.js';
 import { checkAddress, printable } from '../address-ranges.js';
 import { describeNetworkError } from '../network-error.js';
 import { USER_AGENT } from '../protocol/update-request.js';
@@ -11,6 +11,8 @@ import { type CandidateSource, failed, observed, rejected, type SourceEvent } fr
 
 export interface WebCheckipOptions {
   readonly url: string;
+  /** Only addresses of this family count (default: the first valid address of any family). */
+  readonly family?: Family;
   readonly allowPrivate: boolean;
   readonly timeoutMs?: number;
   readonly maxBytes?: number;
@@ -88,7 +90,8 @@ async function check(url: URL, name: string, options: WebCheckipOptions, deps: W
   }
   const events: SourceEvent[] = [];
   for (const text of addressesInPage(body)) {
-    if (!parseAddress(text)) continue;
+    const parsed = parseAddress(text);
+    if (!parsed || (options.family && parsed.family !== options.family)) continue;
     const verdict = checkAddress(text, { allowPrivate: options.allowPrivate });
     if (verdict.ok) return [...events, observed(name, verdict.family, verdict.text)];
     if (events.length < 5) events.push(rejected(name, text, verdict.reason));

@@ -1,5 +1,7 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { firstValueFrom, toArray, type Observable } from 'rxjs';
 import {
   addressFromIndex,
@@ -17,6 +19,20 @@ import { startSilentUdpPort } from '../support/silent-udp-port.js';
 const deps = { now: () => Date.now() };
 const once = (source: { once(): Observable<SourceEvent> }) => firstValueFrom(source.once().pipe(toArray()));
 const reasonOf = (e: SourceEvent | undefined) => (e?.type === 'SourceFailed' ? e.reason : `(not a failure: ${JSON.stringify(e)})`);
+
+test('importing the SNMP source does not load net-snmp (it loads on the first request)', () => {
+  const source = new URL('../../src/sources/snmp-address.ts', import.meta.url).href;
+  const program = `
+    import { createRequire } from 'node:module';
+    await import(${JSON.stringify(source)});
+    const loaded = Object.keys(createRequire(import.meta.url).cache).some((path) => path.includes('net-snmp'));
+    process.stdout.write(String(loaded));`;
+  const output = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', program], {
+    cwd: fileURLToPath(new URL('../../', import.meta.url)),
+    encoding: 'utf8',
+  });
+  assert.equal(output, 'false');
+});
 
 describe('parseSnmpTarget', () => {
   test('agent,community,oid; the community may hold commas', () => {

@@ -32,9 +32,9 @@ export function assertNoSecret(result: CliResult, dir: string, secretFiles: read
   }
 }
 
-export async function startWorld(accounts: NicAccount[] = [{ username: USER, password: PASSWORD, hosts: HOSTS }]): Promise<World> {
-  const nic = await startNicServer({ accounts });
-  const dns = await startDnsServer((name) => nic.addressOf(name)?.ipv4);
+export async function startWorld(accounts: NicAccount[] = [{ username: USER, password: PASSWORD, hosts: HOSTS }], host = '127.0.0.1'): Promise<World> {
+  const nic = await startNicServer({ accounts, host });
+  const dns = await startDnsServer((name) => nic.addressOf(name)?.ipv4, host);
   const dir = mkdtempSync(join(tmpdir(), 'ipcheck-it-'));
   return {
     nic,

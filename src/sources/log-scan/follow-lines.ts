@@ -16,7 +16,7 @@ export type FollowEvent =
   | { readonly kind: 'opened'; readonly from: number; readonly after: 'start' | 'appeared' | 'rotated' }
   | { readonly kind: 'truncated' }
   /** Reading failed for another reason (e.g. permission denied); following goes on. */
-  | { readonly kind: 'error'; readonly message: string };
+  | { readonly kind: 'error'; readonly error: Error };
 
 export interface FollowOptions {
   /**
@@ -154,9 +154,10 @@ export function followLines(path: string, options: FollowOptions = {}): Observab
             await step();
             lastError = '';
           } catch (error) {
-            const message = error instanceof Error ? error.message : String(error);
-            if (message !== lastError && !closed) emit({ kind: 'error', message });
-            lastError = message;
+            const problem = error instanceof Error ? error : new Error(String(error));
+            // Once per distinct problem, not at every poll.
+            if (problem.message !== lastError && !closed) emit({ kind: 'error', error: problem });
+            lastError = problem.message;
           }
         } while (again && !closed);
       } finally {

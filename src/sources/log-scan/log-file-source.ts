@@ -80,11 +80,19 @@ export function logFileSource(spec: LogFileSpec): CandidateSource {
           from: { position: scanned.position, ino: scanned.ino },
           pollMs: spec.pollMs,
         }).pipe(share());
+        // A read failure is told once (the scan may already have told it), again only after a recovery.
+        const toldFailure = scanned.events.find((event) => event.type === 'SourceFailed');
+        let lastReadFailure = toldFailure?.type === 'SourceFailed' ? toldFailure.reason : undefined;
         const fromLines$ = events$.pipe(
           mergeMap((event): SourceEvent[] => {
-            if (event.kind === 'line') return match(event.text);
-            if (event.kind === 'error') return [failed(spec.source, readFailure(path, new Error(event.message)))];
-            return [];
+            if (event.kind === 'error') {
+              const reason = readFailure(path, event.error);
+              if (reason === lastReadFailure) return [];
+              lastReadFailure = reason;
+              return [failed(spec.source, reason)];
+            }
+            lastReadFailure = undefined;
+            return event.kind === 'line' ? match(event.text) : [];
           }),
         );
         // A rotation leaves the file missing for a moment: report only a lasting absence.
