@@ -74,12 +74,23 @@ export function breakDownProfile(profile: CpuProfile): ProfileBreakdown {
     charged.set(key, { phase, owner, ms: (previous?.ms ?? 0) + ms });
   };
 
+  // Idle after the last JavaScript ran is the exit itself: Node waiting for V8's background
+  // tasks (such as optimizing undici's WebAssembly HTTP parser) before the process ends.
+  let lastJavaScript = -1;
+  profile.samples.forEach((id, index) => {
+    if (!(byId.get(id)?.callFrame.functionName ?? '(').startsWith('(')) lastJavaScript = index;
+  });
+
   profile.samples.forEach((id, index) => {
     const ms = (profile.timeDeltas[index] ?? 0) / 1000;
     const leaf = byId.get(id);
     if (!leaf) return;
     const name = leaf.callFrame.functionName;
-    if (name === '(idle)') return charge('idle', 'waiting: server reply, DNS, disk', ms);
+    if (name === '(idle)') {
+      return index > lastJavaScript
+        ? charge('idle', 'at exit, after the last JavaScript: V8 background tasks', ms)
+        : charge('idle', 'event loop idle: the server, DNS, thread-pool file I/O', ms);
+    }
     if (name === '(garbage collector)') return charge('gc', 'garbage collection', ms);
     if (name === '(program)') return charge('other', 'V8 and native code outside JavaScript', ms);
     let owner: string | undefined;

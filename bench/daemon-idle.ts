@@ -6,7 +6,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startBenchServer, type BenchServer } from './bench-server.js';
-import { PEER_PERIODS } from './daemon-latency.js';
+import { PEER_PERIODS, type DaemonCommand } from './daemon-latency.js';
 import { awaitFirstUpdate, lastLines, saysNotAvailable, spawnDaemon, type RunningDaemon } from './daemon-process.js';
 import { ipcheckDaemon } from './ipcheck-command.js';
 import { ddclientDaemon, inadynDaemon, type Invocation } from './peer-commands.js';
@@ -26,6 +26,8 @@ export interface DaemonIdleOptions {
   readonly startTimeoutMs?: number;
   /** Quiet time after the first updates before watching starts (start-up is not idling); default 3 s. */
   readonly settleMs?: number;
+  /** The ipcheck daemon's command line; tests replace it. Default: the built CLI. */
+  readonly daemonCommand?: DaemonCommand;
 }
 
 export interface IdleFigures {
@@ -65,7 +67,7 @@ export async function benchDaemonIdle(options: DaemonIdleOptions): Promise<Daemo
   const ipcheckDir = directory('ipcheck');
   const logFile = join(ipcheckDir, 'messages');
   writeFileSync(logFile, pppdConnectLines(address));
-  contenders.push({ name: 'ipcheck', how: 'follows the log file (-A TEXT --syslog-file FILE --daemon)', host: hosts.ipcheck, invocation: ipcheckDaemon(server, ipcheckDir, hosts.ipcheck, logFile, PPPD_TEXT) });
+  contenders.push({ name: 'ipcheck', how: 'follows the log file (-A TEXT --syslog-file FILE --daemon)', host: hosts.ipcheck, invocation: (options.daemonCommand ?? ipcheckDaemon)(server, ipcheckDir, hosts.ipcheck, logFile, PPPD_TEXT) });
   const { ddclient, inadyn } = options.peers;
   if (ddclient) {
     contenders.push({ name: 'ddclient', how: `ddclient ${ddclient.version}, -daemon=${PEER_PERIODS.ddclient} -foreground, usev4=ipv4`, host: hosts.ddclient, invocation: ddclientDaemon(ddclient, directory('ddclient'), server.target(hosts.ddclient), address, PEER_PERIODS.ddclient) });

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { startBenchServer, type BenchServer } from './bench-server.js';
 import { awaitFirstUpdate, lastLines, saysNotAvailable, spawnDaemon, type RunningDaemon } from './daemon-process.js';
 import { ipcheckDaemon } from './ipcheck-command.js';
+import type { Invocation } from './peer-commands.js';
 import { pppdConnectLines, PPPD_TEXT } from './pppd-log.js';
 import { formatMs, markdownTable } from './report-format.js';
 import { summarize, type Summary } from './statistics.js';
@@ -20,7 +21,11 @@ export interface DaemonLatencyOptions {
   readonly changeTimeoutMs?: number;
   /** How long the daemon may take to start and send its first update; default 15 s. */
   readonly startTimeoutMs?: number;
+  /** The ipcheck daemon's command line; tests replace it. Default: the built CLI. */
+  readonly daemonCommand?: DaemonCommand;
 }
+
+export type DaemonCommand = (server: BenchServer, directory: string, host: string, logFile: string, text: string) => Invocation;
 
 export type DaemonLatencyResult =
   | { readonly status: 'not-available'; readonly message: string }
@@ -39,7 +44,7 @@ export async function benchDaemonLatency(options: DaemonLatencyOptions): Promise
   mkdirSync(directory, { recursive: true });
   const logFile = join(directory, 'messages');
   writeFileSync(logFile, pppdConnectLines('81.2.69.77'));
-  const daemon = spawnDaemon(ipcheckDaemon(server, directory, host, logFile, PPPD_TEXT));
+  const daemon = spawnDaemon((options.daemonCommand ?? ipcheckDaemon)(server, directory, host, logFile, PPPD_TEXT));
   try {
     const start = await awaitFirstUpdate(server, host, daemon, options.startTimeoutMs ?? 15_000);
     if (start === 'exited') {

@@ -1,5 +1,5 @@
 // The machine a benchmark ran on: figures from another machine are not comparable.
-import { cpus, release, totalmem, type } from 'node:os';
+import { cpus, loadavg, release, totalmem, type } from 'node:os';
 
 export interface Machine {
   readonly cpuModel: string;
@@ -8,6 +8,8 @@ export interface Machine {
   readonly os: string;
   readonly nodeVersion: string;
   readonly date: string;
+  /** 1, 5 and 15 minute load averages: other work on the machine makes every figure noisier. */
+  readonly loadAverage: readonly number[];
 }
 
 export function describeMachine(now: Date = new Date()): Machine {
@@ -19,5 +21,6 @@ export function describeMachine(now: Date = new Date()): Machine {
     os: `${type()} ${release()}`,
     nodeVersion: process.version,
     date: now.toISOString(),
+    loadAverage: loadavg(),
   };
 }

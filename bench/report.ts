@@ -15,6 +15,12 @@ export interface ReportInput {
   /** Markdown sections, in order; each starts with its own "## " heading. */
   readonly sections: readonly string[];
   readonly elapsedMs: number;
+  /** Load averages when the run ended. */
+  readonly loadAtEnd?: readonly number[];
+}
+
+function formatLoad(load: readonly number[]): string {
+  return load.map((value) => value.toFixed(2)).join(' / ');
 }
 
 export function renderReport(input: ReportInput): string {
@@ -41,6 +47,7 @@ export function renderReport(input: ReportInput): string {
       ['cores', String(machine.cores)],
       ['memory', formatBytes(machine.memoryBytes)],
       ['OS', machine.os],
+      ['load average (1, 5, 15 min)', `${formatLoad(machine.loadAverage)} at the start${input.loadAtEnd ? `, ${formatLoad(input.loadAtEnd)} at the end` : ''}`],
       ['Node', machine.nodeVersion],
       ['ipcheck', input.ipcheckVersion],
       ['ddclient', peerCell('ddclient')],

@@ -2,7 +2,7 @@
 // they are installed, then BENCHMARKS.md in the repository root. Installs nothing. The full
 // run takes under 10 minutes on 2 cores; --quick is a smoke run of well under a minute.
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { VERSION } from '../src/version.js';
@@ -172,11 +172,12 @@ async function main(argv: readonly string[]): Promise<void> {
   if (problem) progress(problem);
   const probe = findMemoryProbe();
   if (probe.kind !== 'gnu-time') progress(describeMemoryProbe(probe));
+  const machine = describeMachine();
   const workDir = mkdtempSync(join(tmpdir(), 'ipcheck-bench-'));
   try {
     const sections = await runAllBenchmarks({ sizes: quick ? QUICK_SIZES : FULL_SIZES, workDir, peers, probe, progress });
     const report = renderReport({
-      machine: describeMachine(),
+      machine,
       quick,
       ipcheckVersion: VERSION,
       peers,
@@ -184,6 +185,7 @@ async function main(argv: readonly string[]): Promise<void> {
       ...(problem && { buildProblem: problem }),
       sections,
       elapsedMs: performance.now() - started,
+      loadAtEnd: loadavg(),
     });
     const output = join(REPOSITORY, 'BENCHMARKS.md');
     writeFileSync(output, report);

@@ -33,7 +33,8 @@ export function pairFamilies(decisions: readonly EventOf<'UpdateDecided'>[], sta
       addTo(groups, JSON.stringify([primary.reason, primary.family, null]), { ...primary, hosts: [host] }, host);
       continue;
     }
-    const otherAddress = due[otherFamily]?.address ?? state.hosts[host]?.families[otherFamily]?.address ?? null;
+    // The other family's address: decided in this batch, else the last one seen, else the last accepted.
+    const otherAddress = due[otherFamily]?.address ?? state.candidates?.[otherFamily]?.address ?? state.hosts[host]?.families[otherFamily]?.address ?? null;
     if (otherAddress === null && policy.ipv6Param === 'myip') {
       const reason = `the ${otherFamily === 'ipv6' ? 'IPv6' : 'IPv4'} address is not known, and an update with only the ${primary.family === 'ipv4' ? 'IPv4' : 'IPv6'} address would delete the host's ${otherFamily === 'ipv6' ? 'AAAA' : 'A'} record on dyndns2 servers; nothing sent (with --ipv6-param myipv6 the provider keeps it)`;
       const key = JSON.stringify([reason, primary.address]);

@@ -14,7 +14,7 @@ import type { Event, EventBody, EventOf } from './events.js';
 import { reconcileLegacy } from './legacy/reconcile.js';
 import { pairFamilies } from './dual-stack.js';
 import { applyIpv6Suffix } from './operators/apply-ipv6-suffix.js';
-import { decideUpdates, type UpdatePolicy } from './operators/decide-updates.js';
+import { decideUpdates, stillDue, type UpdatePolicy } from './operators/decide-updates.js';
 import { dropRepeats } from './operators/drop-repeats.js';
 import { fallbackChain } from './operators/fallback-chain.js';
 import { firstSourceWithCandidate } from './operators/first-source-with-candidate.js';
@@ -95,7 +95,10 @@ function decideAndAct(config: Config, store: Store, deps: PipelineDeps): Operato
   const act = (event: EventBody): Observable<Event> => {
     if (event.type !== 'UpdateDecided') return of(event).pipe(record);
     if (config.testRun) return of(testRunSkip(config, event)).pipe(record);
-    return concat(of(event).pipe(record), update(config, store, deps, event));
+    // An earlier request of this batch may have latched the account or started a wait.
+    return defer(() => from(stillDue(event, store.state, scheduler.now()))).pipe(concatMap((checked) => (checked.type === 'UpdateDecided'
+      ? concat(of(checked).pipe(record), update(config, store, deps, checked))
+      : of(checked).pipe(record))));
   };
   return concatMap((batch) => from(batch).pipe(
     decideUpdates(store.state$, policy, scheduler),

@@ -36,6 +36,13 @@ export interface HostState {
   readonly inFlight?: { readonly address: string | null; readonly at: number; readonly family: Family };
 }
 
+export interface Candidate {
+  readonly source: string;
+  readonly address: string;
+  readonly family: Family;
+  readonly at: number;
+}
+
 export interface State {
   /** Sequence number of the last event folded in (0: none). */
   readonly seq: number;
@@ -43,7 +50,9 @@ export interface State {
   readonly account: { readonly latch?: Latch; readonly wait?: Wait };
   /** Server failures (911, 5xx, 429) in a row; reset by any accepted update. */
   readonly serverFailures: number;
-  readonly lastCandidate?: { readonly source: string; readonly address: string; readonly family: Family; readonly at: number };
+  readonly lastCandidate?: Candidate;
+  /** The last address seen per family (dual stack: what a request carries for the other family). */
+  readonly candidates?: Partial<Record<Family, Candidate>>;
   readonly lastUpdateAt?: number;
 }
 
@@ -70,8 +79,10 @@ export function fold(state: State, event: Event): State {
 
 function apply(state: State, event: EventBody, at: number): State {
   switch (event.type) {
-    case 'CandidateObserved':
-      return { ...state, lastCandidate: { source: event.source, address: event.address, family: event.family, at } };
+    case 'CandidateObserved': {
+      const candidate: Candidate = { source: event.source, address: event.address, family: event.family, at };
+      return { ...state, lastCandidate: candidate, candidates: { ...state.candidates, [event.family]: candidate } };
+    }
     case 'UpdateAttempted':
       return event.hosts.reduce(
         (s, host) => withHost(s, host, (h) => ({ ...h, inFlight: { address: event.address, at, family: event.family } })),
@@ -156,4 +167,11 @@ export function activeLatch(state: State, host: string): Latch | undefined {
 
 export function lastRecord(state: State, host: string, family: Family): FamilyRecord | undefined {
   return state.hosts[host]?.families[family];
+}
+
+/** The last candidate of each family (the newest first). */
+export function lastCandidates(state: State): Candidate[] {
+  const all = Object.values(state.candidates ?? {}).filter((c): c is Candidate => Boolean(c));
+  if (state.lastCandidate && !all.some((c) => c.family === state.lastCandidate?.family)) all.push(state.lastCandidate);
+  return all.sort((a, b) => b.at - a.at);
 }

@@ -30,6 +30,7 @@ export async function runDaemon(initial: Config, reload: () => Config): Promise<
   const now = runClock();
   // A second daemon must not wait for the first: it is refused at once.
   const store = await Store.open({ directory: initial.directory, now, lockWaitMs: 0 });
+  if (store.repair) output.warn(`the event log ended in a torn write (${store.repair.cutBytes} bytes, as after a power cut); it was cut back to the last complete event`);
   process.title = 'ipcheck [daemon]';
   const rechecks = new Subject<EventOf<'RecheckStarted'>>();
   const legacyFilesChanged = new Subject<void>();

@@ -4,9 +4,9 @@
 // (25 days), or when forced (-f) or set offline (-o). Time comes from the scheduler.
 import { asyncScheduler, concatMap, from, type Observable, type OperatorFunction, type SchedulerLike, withLatestFrom } from 'rxjs';
 import type { Family } from '../address.js';
-import type { EventBody, UpdateReason } from '../events.js';
+import type { EventBody, EventOf, UpdateReason } from '../events.js';
 import { retryDelayMs } from '../retry-backoff.js';
-import { activeLatch, activeWait, lastRecord, type State } from '../state.js';
+import { activeLatch, activeWait, lastCandidates, lastRecord, type State } from '../state.js';
 
 export interface UpdatePolicy {
   readonly hosts: readonly string[];
@@ -22,11 +22,18 @@ const DAY = 24 * 3600_000;
 
 type Verdict = { due: true; reason: UpdateReason } | { due: false; reason: string };
 
-function hostVerdict(state: State, host: string, family: Family, address: string | null, policy: UpdatePolicy, now: number): Verdict {
+/** Why a host must not be sent anything now: a latch or a wait in force. */
+function stopReason(state: State, host: string, now: number): string | undefined {
   const latch = activeLatch(state, host);
-  if (latch) return { due: false, reason: `latched: ${latch.message}` };
+  if (latch) return `latched: ${latch.message}`;
   const wait = activeWait(state, host, now);
-  if (wait) return { due: false, reason: `waiting until ${new Date(wait.until).toISOString()}: ${wait.message}` };
+  if (wait) return `waiting until ${new Date(wait.until).toISOString()}: ${wait.message}`;
+  return undefined;
+}
+
+function hostVerdict(state: State, host: string, family: Family, address: string | null, policy: UpdatePolicy, now: number): Verdict {
+  const stop = stopReason(state, host, now);
+  if (stop) return { due: false, reason: stop };
   const hostState = state.hosts[host];
   const record = lastRecord(state, host, family);
   if (policy.offline) {
@@ -68,6 +75,24 @@ export function decide(state: State, family: Family, address: string | null, pol
   ];
 }
 
+/**
+ * A decision checked again just before its request leaves. The decisions of one run are taken
+ * together, and an earlier request of the run may have been answered with a latch or a wait
+ * (badauth, 911, 429, …) that now stops some or all of these hosts: they are skipped.
+ */
+export function stillDue(decision: EventOf<'UpdateDecided'>, state: State, now: number): EventBody[] {
+  const stopped = new Map<string, string[]>();
+  const hosts = decision.hosts.filter((host) => {
+    const reason = stopReason(state, host, now);
+    if (reason) stopped.set(reason, [...(stopped.get(reason) ?? []), host]);
+    return reason === undefined;
+  });
+  return [
+    ...[...stopped].map(([reason, skipped]): EventBody => ({ type: 'UpdateSkipped', hosts: skipped, address: decision.address, reason })),
+    ...(hosts.length > 0 ? [{ ...decision, hosts }] : []),
+  ];
+}
+
 export function decideUpdates(
   state$: Observable<State>,
   policy: UpdatePolicy,
@@ -78,8 +103,8 @@ export function decideUpdates(
     concatMap(([event, state]) => {
       if (event.type === 'CandidateObserved') return from([event, ...decide(state, event.family, event.address, policy, scheduler.now())]);
       if (event.type === 'ServerDetectionChosen') return from([event, ...decide(state, event.family, null, policy, scheduler.now())]);
-      if (event.type === 'RecheckStarted' && state.lastCandidate) {
-        return from([event, ...decide(state, state.lastCandidate.family, state.lastCandidate.address, policy, scheduler.now())]);
+      if (event.type === 'RecheckStarted') {
+        return from([event, ...lastCandidates(state).flatMap((c) => decide(state, c.family, c.address, policy, scheduler.now()))]);
       }
       return from([event]);
     }),

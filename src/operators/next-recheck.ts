@@ -5,36 +5,38 @@
 import { distinctUntilChanged, map, NEVER, type Observable, type SchedulerLike, switchMap, timer, asyncScheduler } from 'rxjs';
 import type { EventOf } from '../events.js';
 import { retryDelayMs } from '../retry-backoff.js';
-import { activeLatch, type State } from '../state.js';
+import { activeLatch, type Candidate, lastCandidates, type State } from '../state.js';
 import type { UpdatePolicy } from './decide-updates.js';
 
 const DAY = 24 * 3600_000;
 
 export function nextRecheckAt(state: State, policy: UpdatePolicy, now: number): { at: number; reason: string } | undefined {
-  const candidate = state.lastCandidate;
-  if (!candidate) return undefined;
   const times: { at: number; reason: string }[] = [];
-  for (const host of policy.hosts) {
-    if (activeLatch(state, host)) continue;
-    const h = state.hosts[host];
-    const waits = [h?.wait, state.account.wait].filter((w) => w && w.until > now).map((w) => w?.until as number);
-    if (waits.length > 0) {
-      times.push({ at: Math.max(...waits), reason: `the wait for ${host} is over` });
-      continue;
-    }
-    if (h?.failures) {
-      // A failed host is looked at again at its retry time, not at the time that failed.
-      times.push({ at: h.failures.at + retryDelayMs(host, h.failures.count), reason: `retry for ${host}` });
-      continue;
-    }
-    const record = h?.families[candidate.family];
-    if (!record) continue;
-    if (record.address !== candidate.address && policy.minIntervalMs > 0) {
-      times.push({ at: record.updatedAt + policy.minIntervalMs, reason: `--min-interval has passed for ${host}` });
-    }
-    if (policy.touchDays > 0) times.push({ at: record.updatedAt + policy.touchDays * DAY + 1, reason: `refresh of ${host}` });
+  for (const candidate of lastCandidates(state)) {
+    for (const host of policy.hosts) hostTimes(state, policy, now, candidate, host, times);
   }
   return times.sort((a, b) => a.at - b.at)[0];
+}
+
+function hostTimes(state: State, policy: UpdatePolicy, now: number, candidate: Candidate, host: string, times: { at: number; reason: string }[]): void {
+  if (activeLatch(state, host)) return;
+  const h = state.hosts[host];
+  const waits = [h?.wait, state.account.wait].filter((w) => w && w.until > now).map((w) => w?.until as number);
+  if (waits.length > 0) {
+    times.push({ at: Math.max(...waits), reason: `the wait for ${host} is over` });
+    return;
+  }
+  if (h?.failures) {
+    // A failed host is looked at again at its retry time, not at the time that failed.
+    times.push({ at: h.failures.at + retryDelayMs(host, h.failures.count), reason: `retry for ${host}` });
+    return;
+  }
+  const record = h?.families[candidate.family];
+  if (!record) return;
+  if (record.address !== candidate.address && policy.minIntervalMs > 0) {
+    times.push({ at: record.updatedAt + policy.minIntervalMs, reason: `--min-interval has passed for ${host}` });
+  }
+  if (policy.touchDays > 0) times.push({ at: record.updatedAt + policy.touchDays * DAY + 1, reason: `refresh of ${host}` });
 }
 
 export function recheckTimer(state$: Observable<State>, policy: UpdatePolicy, scheduler: SchedulerLike = asyncScheduler): Observable<EventOf<'RecheckStarted'>> {

@@ -6,8 +6,9 @@ import { spawn as nodeSpawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import * as os from 'node:os';
 import { Observable, defer, from, type Subscription, interval, asyncScheduler, timer } from 'rxjs';
-import type { Family } from '../address.js';
+import { canonicalIPv6, type Family } from '../address.js';
 import { checkAddress, specialRangeOf } from '../address-ranges.js';
+import { readIpv6Flags, stability, unstableReason } from './ipv6-address-flags.js';
 import { failed, observed, rejected, type CandidateSource, type SourceDeps, type SourceEvent } from './source.js';
 
 export interface InterfaceAddressOptions {
@@ -28,6 +29,8 @@ export interface InterfaceAddressDeps extends SourceDeps {
    */
   readonly linkExists?: (name: string) => boolean;
   readonly platform?: NodeJS.Platform;
+  /** IPv6 address flags of the interface (temporary, deprecated, …); default: /proc/net/if_inet6. */
+  readonly ipv6Flags?: (interfaceName: string) => Map<string, number>;
 }
 
 /** With `ip monitor` running, still look now and then, in case a notification was missed. */
@@ -71,11 +74,23 @@ export function interfaceAddress(options: InterfaceAddressOptions, deps: Interfa
       const here = names.length > 0 ? names.join(', ') : 'none';
       return [failed(source, `no interface named ${interfaceName}; interfaces here: ${here}; use -i NAME`)];
     }
-    const addresses = infos.filter((info) => familyOf(info) === family).map((info) => info.address);
+    let addresses = infos.filter((info) => familyOf(info) === family).map((info) => info.address);
     if (addresses.length === 0) {
       return [failed(source, `interface ${interfaceName} has no ${familyLabel} address (not connected yet?)`)];
     }
     const events: SourceEvent[] = [];
+    if (family === 'ipv6') {
+      // Temporary, deprecated and tentative addresses are never published; stable ones come first.
+      const flags = (deps.ipv6Flags ?? readIpv6Flags)(interfaceName);
+      const flagsOf = (address: string) => flags.get(canonicalIPv6(address));
+      const usable: string[] = [];
+      for (const address of addresses) {
+        const why = unstableReason(flagsOf(address));
+        if (why) events.push(rejected(source, address, `${address} is ${why}`));
+        else usable.push(address);
+      }
+      addresses = usable.sort((a, b) => stability(b, flagsOf(b)) - stability(a, flagsOf(a)));
+    }
     const unusable: string[] = [];
     let chosen: SourceEvent | undefined;
     for (const address of addresses) {
@@ -102,10 +117,11 @@ export function interfaceAddress(options: InterfaceAddressOptions, deps: Interfa
 
   /** What changes the outcome: the chosen address, or the reason there is none. */
   const outcomeOf = (events: readonly SourceEvent[]): string => {
-    const last = events[events.length - 1];
-    if (last?.type === 'CandidateObserved') return `address ${last.address}`;
-    if (last?.type === 'SourceFailed') return `failed ${last.reason}`;
-    return '';
+    // Rejections may come before or after the chosen address: look for the outcome itself.
+    const chosen = events.find((e) => e.type === 'CandidateObserved');
+    if (chosen?.type === 'CandidateObserved') return `address ${chosen.address}`;
+    const failure = events.find((e) => e.type === 'SourceFailed');
+    return failure?.type === 'SourceFailed' ? `failed ${failure.reason}` : '';
   };
 
   const watch = (): Observable<SourceEvent> =>

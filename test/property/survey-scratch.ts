@@ -1,0 +1,452 @@
+// Abuse safety (issues 2 and 7): long random histories of one-shot runs through the real
+// pipeline (oneShot, a real Store re-opened from disk for every run, the legacy files), against
+// a loopback update server whose every answer is drawn at random: every reply code, multi-host
+// replies, waits, 5xx, 429, lost replies. Between runs the clock moves by seconds or weeks and
+// jumps backwards or forwards, the snapshot is lost or the log torn, and the user deletes
+// ipcheck.err or ipcheck.wait, runs `ipcheck clear`, or fixes the password. An independent model
+// of what the server said checks every request as it arrives:
+//   1. never a request for a latched host (or a latched account) until the user clears it;
+//   2. never a request for a host during a wait the server asked for;
+//   3. never the address the server already has for a host, within touch-days of its acceptance,
+//      unless the run is forced (-f) or the reply that would have told us was lost;
+//   4. never two requests for one host closer than --min-interval (measured on the clock ipcheck
+//      sees; a clock that jumped backwards in between cannot be told apart and is exempt).
+import assert from 'node:assert/strict';
+import { appendFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import fc from 'fast-check';
+import { lastValueFrom, toArray } from 'rxjs';
+import { buildConfig } from '../../src/cli/build-config.js';
+import { normalizeLegacyArgv } from '../../src/cli/legacy-argv.js';
+import { parseOptions } from '../../src/cli/options.js';
+import { clockScheduler } from '../../src/clock.js';
+import type { Config } from '../../src/config.js';
+import { runClear } from '../../src/commands/clear.js';
+import { oneShot } from '../../src/pipeline.js';
+import { manualAddress } from '../../src/sources/manual-address.js';
+import { ERR_FILE, WAIT_FILE } from '../../src/store/legacy-files.js';
+import { EVENT_LOG_FILE, SNAPSHOT_FILE, Store } from '../../src/store/store.js';
+
+const SECOND = 1000;
+const MINUTE = 60 * SECOND;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+const START = Date.parse('2031-03-01T10:00:00Z');
+const USER = 'alice';
+const PASSWORDS = ['first-pw-4417', 'second-pw-9023'] as const;
+const ALL_HOSTS = ['a.example.org', 'b.example.org', 'c.example.org'];
+const PUBLIC = ['81.2.69.160', '81.2.69.161', '81.2.69.162'];
+const NOT_USABLE = ['192.168.1.20', '100.64.3.4', '300.1.1.1'];
+const HOST_CODES = ['notfqdn', 'nohost', '!yours', 'abuse', 'numhost', 'dnserr'] as const;
+const ACCOUNT_CODES = ['badauth', 'badagent', 'badsys', '!donator'] as const;
+
+// tmpfs where there is one: every event is fdatasync'ed, and durability is not what this tests.
+const SCRATCH = existsSync('/dev/shm') ? '/dev/shm' : tmpdir();
+
+// ---- What the server answers ----
+
+/** One result line; `good`/`nochg` echo the address the request carried. */
+type Line = 'good' | 'nochg' | (typeof HOST_CODES)[number] | '!active' | '911' | `w${number}${'h' | 'm' | 's'}` | `wu${string}` | 'unknown';
+
+type Reply =
+  | { kind: 'honest'; code: 'good' | 'nochg' }
+  | { kind: 'lines'; lines: Line[] }
+  | { kind: 'account'; code: (typeof ACCOUNT_CODES)[number]; status: 200 | 401 }
+  | { kind: 'ignored' } // good 127.0.0.1: Dyn's sign that it ignored the request
+  | { kind: 'server-error'; status: number; body: string }
+  | { kind: 'too-many'; retryAfterSeconds?: number }
+  | { kind: 'other'; status: number; body: string }
+  /** The connection drops: before the server acted, or after it accepted the update. */
+  | { kind: 'drop'; accepted: boolean };
+
+const waitLine: fc.Arbitrary<Line> = fc.oneof(
+  fc.tuple(fc.integer({ min: 0, max: 200 }), fc.constantFrom('h', 'm', 's')).map(([n, unit]) => `w${n}${unit}` as Line),
+  fc.tuple(fc.integer({ min: 0, max: 23 }), fc.integer({ min: 0, max: 59 }))
+    .map(([h, m]) => `wu${String(h).padStart(2, '0')}${String(m).padStart(2, '0')}` as Line),
+);
+
+const line: fc.Arbitrary<Line> = fc.oneof(
+  { weight: 6, arbitrary: fc.constantFrom<Line>('good', 'nochg') },
+  { weight: 3, arbitrary: fc.constantFrom<Line>(...HOST_CODES) },
+  { weight: 2, arbitrary: waitLine },
+  { weight: 1, arbitrary: fc.constantFrom<Line>('!active', '911', 'unknown') },
+);
+
+const reply: fc.Arbitrary<Reply> = fc.oneof(
+  { weight: 12, arbitrary: fc.constantFrom<Reply>({ kind: 'honest', code: 'good' }, { kind: 'honest', code: 'nochg' }) },
+  { weight: 6, arbitrary: fc.array(line, { minLength: 1, maxLength: 4 }).map((lines): Reply => ({ kind: 'lines', lines })) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('account' as const), code: fc.constantFrom(...ACCOUNT_CODES), status: fc.constantFrom(200 as const, 401 as const) })
+    .map((r): Reply => (r.code === 'badauth' ? r : { ...r, status: 200 })) },
+  { weight: 1, arbitrary: fc.constant<Reply>({ kind: 'ignored' }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('server-error' as const), status: fc.constantFrom(500, 502, 503, 200), body: fc.constantFrom('911', '', 'maintenance') })
+    .map((r): Reply => (r.status === 200 ? { ...r, body: '911' } : r)) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('too-many' as const), retryAfterSeconds: fc.option(fc.integer({ min: 0, max: 200_000 }), { nil: undefined }) })
+    .map((r): Reply => (r.retryAfterSeconds === undefined ? { kind: 'too-many' } : { kind: 'too-many', retryAfterSeconds: r.retryAfterSeconds })) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('other' as const), status: fc.constantFrom(200, 302, 400, 404, 418), body: fc.constantFrom('', '<html>oops</html>', 'something else') }) },
+  { weight: 2, arbitrary: fc.boolean().map((accepted): Reply => ({ kind: 'drop', accepted })) },
+);
+
+// ---- A history ----
+
+type Step =
+  | { kind: 'run'; address: string; force: boolean; replies: Reply[] }
+  | { kind: 'advance'; ms: number }
+  /** The clock is set to another time: the runs see it, nothing else changes. */
+  | { kind: 'jump'; ms: number }
+  | { kind: 'restart'; how: 'snapshot-lost' | 'torn-log' }
+  | { kind: 'user'; action: 'delete-err' | 'delete-wait' | 'clear-all' | 'new-password' }
+  | { kind: 'user'; action: 'clear-host'; host: number };
+
+interface History {
+  readonly hosts: string[];
+  readonly minIntervalSeconds: number;
+  readonly touchDays: number;
+  readonly steps: Step[];
+}
+
+const step: fc.Arbitrary<Step> = fc.oneof(
+  { weight: 12, arbitrary: fc.record({
+    kind: fc.constant('run' as const),
+    address: fc.oneof({ weight: 8, arbitrary: fc.constantFrom(...PUBLIC) }, { weight: 1, arbitrary: fc.constantFrom(...NOT_USABLE) }),
+    force: fc.boolean().chain((f) => (f ? fc.boolean() : fc.constant(false))), // forced a quarter of the time
+    replies: fc.array(reply, { minLength: 1, maxLength: 2 }),
+  }) },
+  { weight: 8, arbitrary: fc.oneof(
+    fc.integer({ min: 1, max: 120 }).map((s) => s * SECOND),
+    fc.integer({ min: 1, max: 120 }).map((m) => m * MINUTE),
+    fc.integer({ min: 1, max: 48 }).map((h) => h * HOUR),
+    fc.integer({ min: 1, max: 30 }).map((d) => d * DAY),
+  ).map((ms): Step => ({ kind: 'advance', ms })) },
+  { weight: 1, arbitrary: fc.oneof(fc.integer({ min: -40, max: 40 }).map((d) => d * DAY), fc.integer({ min: -120, max: 120 }).map((m) => m * MINUTE))
+    .filter((ms) => ms !== 0).map((ms): Step => ({ kind: 'jump', ms })) },
+  { weight: 1, arbitrary: fc.constantFrom<Step>({ kind: 'restart', how: 'snapshot-lost' }, { kind: 'restart', how: 'torn-log' }) },
+  { weight: 2, arbitrary: fc.oneof(
+    fc.constantFrom<Step>({ kind: 'user', action: 'delete-err' }, { kind: 'user', action: 'delete-wait' }, { kind: 'user', action: 'clear-all' }, { kind: 'user', action: 'new-password' }),
+    fc.integer({ min: 0, max: 2 }).map((host): Step => ({ kind: 'user', action: 'clear-host', host })),
+  ) },
+);
+
+function historyOf(maxSteps: number): fc.Arbitrary<History> {
+  return fc.record({
+    hosts: fc.integer({ min: 1, max: 3 }).map((n) => ALL_HOSTS.slice(0, n)),
+    minIntervalSeconds: fc.constantFrom(60, 60, 300, 3600),
+    touchDays: fc.constantFrom(25, 25, 3, 0),
+    steps: fc.array(step, { minLength: 5, maxLength: maxSteps }),
+  });
+}
+
+// ---- The model: what the server said, and what that forbids ----
+
+interface Model {
+  /** The address the server holds per host, when it accepted it, in which clock segment. */
+  readonly serverHas: Map<string, { address: string; at: number; segment: number }>;
+  readonly lastRequest: Map<string, { at: number; segment: number }>;
+  /** Hosts whose last reply was lost after the server acted on it: one resend is fair. */
+  readonly uncertain: Set<string>;
+  readonly latched: Set<string>;
+  accountLatch: string | undefined;
+  /** Lower bounds of the waits the server asked for; '*' is the account. */
+  readonly waits: Map<string, number>;
+  /** Increases when the clock jumps backwards: intervals across it cannot be judged. */
+  segment: number;
+  readonly violations: string[];
+}
+
+interface SeenRequest {
+  readonly hosts: string[];
+  readonly myip: string | null;
+  readonly at: number;
+  readonly forced: boolean;
+}
+
+function newModel(): Model {
+  return { serverHas: new Map(), lastRequest: new Map(), uncertain: new Set(), latched: new Set(), accountLatch: undefined, waits: new Map(), segment: 0, violations: [] };
+}
+
+/** Checks a request against everything the server said before it. */
+function checkRequest(model: Model, history: History, request: SeenRequest): void {
+  const say = (text: string) => model.violations.push(`at ${new Date(request.at).toISOString()}: ${text}`);
+  if (model.accountLatch) say(`a request for ${request.hosts.join(',')} while the account is latched (${model.accountLatch})`);
+  for (const host of request.hosts) {
+    if (model.latched.has(host)) say(`a request for the latched host ${host}`);
+    for (const scope of [host, '*']) {
+      const until = model.waits.get(scope);
+      if (until !== undefined && request.at < until) say(`a request for ${host} during a wait (${scope === '*' ? 'account' : 'host'}) until ${new Date(until).toISOString()}`);
+    }
+    const last = model.lastRequest.get(host);
+    const minInterval = history.minIntervalSeconds * SECOND;
+    if (last && last.segment === model.segment && request.at - last.at < minInterval) {
+      say(`two requests for ${host} ${(request.at - last.at) / SECOND} s apart (--min-interval ${history.minIntervalSeconds})`);
+    }
+    const has = model.serverHas.get(host);
+    const fresh = has && has.segment === model.segment && (history.touchDays === 0 || request.at - has.at <= history.touchDays * DAY);
+    if (has && request.myip === has.address && fresh && !request.forced && !model.uncertain.has(host)) {
+      say(`${host} was sent ${has.address} again ${((request.at - has.at) / DAY).toFixed(2)} days after the server accepted it (touch days ${history.touchDays}), not forced`);
+    }
+    model.lastRequest.set(host, { at: request.at, segment: model.segment });
+    model.uncertain.delete(host);
+  }
+}
+
+function waitUntil(code: string, at: number): number | undefined {
+  const relative = /^w(\d+)([hms])$/.exec(code);
+  if (relative) {
+    const unit = relative[2] === 'h' ? HOUR : relative[2] === 'm' ? MINUTE : SECOND;
+    return at + Math.min(Number(relative[1]) * unit, DAY);
+  }
+  const absolute = /^wu(\d\d)(\d\d)$/.exec(code);
+  if (absolute) {
+    const serverNow = Date.parse(new Date(at).toUTCString()); // the Date header has whole seconds
+    const target = new Date(serverNow);
+    target.setUTCHours(Number(absolute[1]), Number(absolute[2]), 0, 0);
+    let wait = target.getTime() - serverNow;
+    if (wait <= 0) wait += DAY;
+    return at + Math.min(wait, DAY);
+  }
+  return undefined;
+}
+
+function addWait(model: Model, scope: string, until: number): void {
+  model.waits.set(scope, Math.max(model.waits.get(scope) ?? 0, until));
+}
+
+/** The least the account waits after a server failure: 30 minutes (the backoff only grows). */
+const SERVER_FAILURE_WAIT = 30 * MINUTE;
+
+/** What a reply tells the model (the protocol as the README states it, not as the code does it). */
+function applyReply(model: Model, request: SeenRequest, answer: Reply): void {
+  const accept = (host: string) => {
+    if (request.myip) model.serverHas.set(host, { address: request.myip, at: request.at, segment: model.segment });
+  };
+  switch (answer.kind) {
+    case 'honest':
+      request.hosts.forEach(accept);
+      return;
+    case 'account':
+      model.accountLatch = answer.code;
+      return;
+    case 'ignored':
+      model.accountLatch = 'badagent';
+      return;
+    case 'server-error':
+      addWait(model, '*', request.at + SERVER_FAILURE_WAIT);
+      return;
+    case 'too-many':
+      addWait(model, '*', request.at + (answer.retryAfterSeconds === undefined || answer.retryAfterSeconds === 0
+        ? SERVER_FAILURE_WAIT
+        : Math.min(Math.max(answer.retryAfterSeconds * SECOND, MINUTE), DAY)));
+      return;
+    case 'other':
+      return;
+    case 'drop':
+      if (answer.accepted) {
+        request.hosts.forEach(accept);
+        request.hosts.forEach((h) => model.uncertain.add(h));
+      }
+      return;
+    case 'lines': {
+      // A reply that starts with 911 is a server failure as a whole.
+      if (answer.lines[0] === '911') return void addWait(model, '*', request.at + SERVER_FAILURE_WAIT);
+      const perHost = answer.lines.length === 1 ? request.hosts.map(() => answer.lines[0] as Line) : answer.lines;
+      request.hosts.forEach((host, index) => {
+        const code = perHost[index];
+        if (code === undefined || code === 'unknown') return;
+        if (code === 'good' || code === 'nochg') return accept(host);
+        if ((HOST_CODES as readonly string[]).includes(code)) return void model.latched.add(host);
+        if (code === '911') return addWait(model, '*', request.at + SERVER_FAILURE_WAIT);
+        if (code === '!active') return addWait(model, host, request.at + HOUR);
+        const until = waitUntil(code, request.at);
+        if (until !== undefined) addWait(model, host, until);
+      });
+      return;
+    }
+  }
+}
+
+// ---- The loopback server that answers from the history ----
+
+interface Answering {
+  model: Model;
+  history: History;
+  now: () => number;
+  forced: boolean;
+  replies: Reply[];
+}
+
+function respond(req: IncomingMessage, res: ServerResponse, current: Answering | undefined): void {
+  const url = new URL(req.url ?? '/', 'http://loopback');
+  if (!current || url.pathname !== '/nic/update') {
+    res.writeHead(404).end('not found');
+    return;
+  }
+  const at = current.now();
+  const request: SeenRequest = { hosts: (url.searchParams.get('hostname') ?? '').split(','), myip: url.searchParams.get('myip'), at, forced: current.forced };
+  totalRequests++;
+  checkRequest(current.model, current.history, request);
+  const answer = current.replies.shift() ?? { kind: 'honest', code: 'good' };
+  applyReply(current.model, request, answer);
+  const date = new Date(at).toUTCString();
+  const send = (status: number, body: string, headers: Record<string, string> = {}) => {
+    res.writeHead(status, { 'content-type': 'text/plain', date, ...headers }).end(body);
+  };
+  const echo = (code: string) => `${code} ${request.myip ?? ''}`.trim();
+  switch (answer.kind) {
+    case 'honest':
+      return send(200, request.hosts.map(() => echo(answer.code)).join('\n'));
+    case 'lines':
+      return send(200, answer.lines.map((l) => (l === 'good' || l === 'nochg' ? echo(l) : l === 'unknown' ? 'hello world' : l)).join('\n'));
+    case 'account':
+      return send(answer.status, answer.code);
+    case 'ignored':
+      return send(200, 'good 127.0.0.1');
+    case 'server-error':
+      return send(answer.status, answer.body);
+    case 'too-many':
+      return send(429, 'slow down', answer.retryAfterSeconds === undefined ? {} : { 'retry-after': String(answer.retryAfterSeconds) });
+    case 'other':
+      return send(answer.status, answer.body, answer.status === 302 ? { location: 'https://elsewhere.example/' } : {});
+    case 'drop':
+      return void req.socket.destroy();
+  }
+}
+
+// ---- Running a history ----
+
+let replyServer: Server;
+let serverUrl: string;
+let answering: Answering | undefined;
+let totalRuns = 0;
+let totalRequests = 0;
+
+/** `ipcheck clear` prints a line; the test output is not the place for thousands of them. */
+async function quietly<T>(fn: () => Promise<T>): Promise<T> {
+  const write = process.stdout.write;
+  process.stdout.write = (() => true) as typeof process.stdout.write;
+  try {
+    return await fn();
+  } finally {
+    process.stdout.write = write;
+  }
+}
+
+async function runOnce(config: Config, now: () => number, resolveHost: (host: string) => Promise<string | null>): Promise<void> {
+  const store = await Store.open({ directory: config.directory, now, lockWaitMs: 0 });
+  try {
+    store.record({ type: 'RunStarted', mode: 'once', version: 'test', hosts: config.hosts, pid: process.pid });
+    await lastValueFrom(oneShot(config, store, {
+      now,
+      scheduler: clockScheduler(now),
+      resolveHost,
+      sources: config.sources.map((s) => manualAddress(s.kind === 'manual' ? s.address : '')),
+      warn: () => undefined,
+    }).pipe(toArray()));
+    store.record({ type: 'RunFinished', status: 0 });
+  } finally {
+    await store.close();
+  }
+}
+
+function configFor(directory: string, history: History, password: string, address: string, force: boolean, server: string): Config {
+  const args = ['--server', server, '-d', directory, '-a', address, '--min-interval', String(history.minIntervalSeconds), '--touch-days', String(history.touchDays), '--timeout', '5'];
+  if (force) args.push('-f');
+  const normalized = normalizeLegacyArgv([...args, USER, password, history.hosts.join(',')]);
+  return buildConfig(parseOptions(normalized.argv), normalized.devices);
+}
+
+async function play(history: History): Promise<Model> {
+  const directory = mkdtempSync(join(SCRATCH, 'ipcheck-abuse-'));
+  const model = newModel();
+  let clock = START;
+  const now = () => clock;
+  let password: string = PASSWORDS[0];
+  // DNS answers what the server holds, as a real provider's DNS would.
+  const resolveHost = async (host: string) => model.serverHas.get(host)?.address ?? null;
+  try {
+    for (const s of history.steps) {
+      switch (s.kind) {
+        case 'run': {
+          answering = { model, history, now, forced: s.force, replies: [...s.replies] };
+          totalRuns++;
+          await runOnce(configFor(directory, history, password, s.address, s.force, serverUrl), now, resolveHost);
+          answering = undefined;
+          break;
+        }
+        case 'advance':
+          clock += s.ms;
+          break;
+        case 'jump':
+          clock += s.ms;
+          if (s.ms < 0) model.segment++;
+          break;
+        case 'restart':
+          if (s.how === 'snapshot-lost') rmSync(join(directory, SNAPSHOT_FILE), { force: true });
+          else if (existsSync(join(directory, EVENT_LOG_FILE))) appendFileSync(join(directory, EVENT_LOG_FILE), '{"seq":999999,"at":1,"type":"HostUpd');
+          break;
+        case 'user':
+          switch (s.action) {
+            case 'delete-err':
+              rmSync(join(directory, ERR_FILE), { force: true });
+              model.latched.clear();
+              model.accountLatch = undefined;
+              break;
+            case 'delete-wait':
+              rmSync(join(directory, WAIT_FILE), { force: true });
+              model.waits.clear();
+              break;
+            case 'clear-all':
+              await quietly(() => runClear(directory, undefined));
+              model.latched.clear();
+              model.accountLatch = undefined;
+              break;
+            case 'clear-host': {
+              const host = history.hosts[s.host % history.hosts.length] as string;
+              // Refused (ConfigError) when the host is not latched: that is fine.
+              await quietly(() => runClear(directory, host)).catch((error: Error) => assert.match(error.message, /not stopped/));
+              model.latched.delete(host);
+              break;
+            }
+            case 'new-password':
+              password = password === PASSWORDS[0] ? PASSWORDS[1] : PASSWORDS[0];
+              // New credentials lift a badauth latch by themselves.
+              if (model.accountLatch === 'badauth') model.accountLatch = undefined;
+              break;
+          }
+          break;
+      }
+    }
+    return model;
+  } finally {
+    answering = undefined;
+    rmSync(directory, { recursive: true, force: true });
+  }
+}
+
+/** fast-check's report (seed, counterexample, shrinks) and the failure inside it. */
+function describeFailure(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const cause = error.cause instanceof Error ? `\n${error.cause.stack ?? error.cause.message}` : '';
+  return `${error.message}${cause}`;
+}
+
+
+const kinds = new Map<string, { count: number; example: string }>();
+replyServer = createServer((req, res) => respond(req, res, answering));
+await new Promise<void>((resolve) => replyServer.listen(0, '127.0.0.1', resolve));
+serverUrl = `http://127.0.0.1:${(replyServer.address() as AddressInfo).port}`;
+fc.assert(fc.property(fc.constant(1), () => true));
+const samples = fc.sample(historyOf(60), { numRuns: Number(process.env.N ?? 100), seed: Number(process.env.SEED ?? 1) });
+for (const h of samples) {
+  const m = await play(h);
+  for (const v of m.violations) {
+    const k = v.replace(/^at \S+: /, '').replace(/[\d.]+/g, 'N');
+    const e = kinds.get(k) ?? { count: 0, example: JSON.stringify(h).slice(0, 300) };
+    e.count++; kinds.set(k, e);
+  }
+}
+for (const [k, e] of kinds) console.log(e.count, k);
+for (const h of samples) { const m = await play(h); if (m.violations.some((v) => /during a wait/.test(v))) { console.log(JSON.stringify(h, null, 0)); console.log(m.violations); } }
+replyServer.closeAllConnections(); replyServer.close();
