@@ -5,12 +5,14 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { startBenchServer, type BenchServer } from './bench-server.js';
-import { childEnvironment, ipcheckOnce, nodeFloor } from './ipcheck-command.js';
-import { describeMemoryProbe, runMeasured, type MemoryProbe } from './measured-process.js';
+import { ipcheckOnce, nodeFloor } from './ipcheck-command.js';
+import type { MemoryProbe, ProcessMeasurement } from './measured-process.js';
 import { ddclientOnce, inadynOnce, type Invocation } from './peer-commands.js';
 import { missingPeersMessage, PEER_INSTALL_COMMAND, type Peers } from './peers.js';
 import { formatKiB, formatMs, formatRatio, markdownTable, medianWithRange, medianWithSpread } from './report-format.js';
-import { ratio, summarize, type Summary } from './statistics.js';
+import { RunSamples } from './run-samples.js';
+import { ratio, type Summary } from './statistics.js';
+import { verifiedRun } from './verified-run.js';
 
 export interface OneShotOptions {
   readonly rounds: number;
@@ -39,7 +41,6 @@ export interface ClientFigures {
 export interface OneShotResult {
   readonly rounds: number;
   readonly clients: readonly ClientFigures[];
-  readonly memoryProbe: string;
   readonly missingPeers?: string;
 }
 
@@ -62,32 +63,24 @@ export async function benchOneShot(options: OneShotOptions): Promise<OneShotResu
   const server = await startBenchServer(Object.values(hosts));
   try {
     const clients = buildClients(server, options, hosts);
-    const runs = new Map<ClientName, { wall: number[]; rss: number[]; failures: string[] }>(
-      clients.map((c) => [c.name, { wall: [], rss: [], failures: [] }]),
-    );
+    const samples = new Map(clients.map((c) => [c.name, new RunSamples()]));
     // Round -1 warms the page cache and creates each client's files; it is not counted.
     for (let round = -1; round < options.rounds; round++) {
       const address = roundAddress(round + 1);
       for (const client of clients) {
         const outcome = await runOnce(server, client, address, options);
-        if (round < 0) continue;
-        const record = runs.get(client.name) as { wall: number[]; rss: number[]; failures: string[] };
-        if (typeof outcome === 'string') record.failures.push(outcome);
-        else {
-          record.wall.push(outcome.wallMs);
-          if (outcome.peakRssKiB !== undefined) record.rss.push(outcome.peakRssKiB);
-        }
+        if (round >= 0) samples.get(client.name)?.record(outcome);
       }
     }
     const measured: ClientFigures[] = clients.map((client) => {
-      const record = runs.get(client.name) as { wall: number[]; rss: number[]; failures: string[] };
-      const wallMs = summarize(record.wall);
-      const peakRssKiB = summarize(record.rss);
+      const record = samples.get(client.name) as RunSamples;
+      const wallMs = record.wallMs();
+      const peakRssKiB = record.peakRssKiB();
       return {
         name: client.name,
         command: client.command,
         installed: true,
-        ok: record.wall.length,
+        ok: record.count,
         failed: record.failures.length,
         failures: record.failures.slice(0, MAX_FAILURES_SHOWN),
         ...(wallMs && { wallMs }),
@@ -101,7 +94,6 @@ export async function benchOneShot(options: OneShotOptions): Promise<OneShotResu
     return {
       rounds: options.rounds,
       clients: [...measured, ...absent],
-      memoryProbe: describeMemoryProbe(options.probe),
       ...(missing && { missingPeers: missing }),
     };
   } finally {
@@ -148,21 +140,9 @@ function buildClients(server: BenchServer, options: OneShotOptions, hosts: Recor
 }
 
 /** The measurement, or why the run does not count. */
-async function runOnce(server: BenchServer, client: Client, address: string, options: OneShotOptions) {
-  const before = client.host ? server.updatesFor(client.host).length : 0;
-  const { command, args } = client.invocation(address);
-  const result = await runMeasured(command, args, options.probe, { env: childEnvironment(), timeoutMs: options.timeoutMs ?? 30_000 });
-  const said = (): string => `${result.stderr}\n${result.stdout}`.trim().split('\n').slice(-3).join(' / ');
-  if (result.timedOut) return `${client.name}: no exit within ${(options.timeoutMs ?? 30_000) / 1000} s: ${said()}`;
-  if (result.exitCode !== 0) return `${client.name}: exit status ${result.exitCode ?? result.signal}: ${said()}`;
-  if (client.host) {
-    const updates = server.updatesFor(client.host);
-    const sent = updates.slice(before);
-    if (sent.length === 0) return `${client.name}: exited 0 but no request reached the server: ${said()}`;
-    const myip = sent[sent.length - 1]?.query.get('myip');
-    if (myip !== address) return `${client.name}: the request carried myip=${myip ?? '(none)'} instead of ${address}`;
-  }
-  return result;
+async function runOnce(server: BenchServer, client: Client, address: string, options: OneShotOptions): Promise<ProcessMeasurement | string> {
+  const outcome = await verifiedRun(server, client.invocation(address), client.host ? { host: client.host, address } : undefined, options.probe, options.timeoutMs);
+  return typeof outcome === 'string' ? `${client.name}: ${outcome}` : outcome;
 }
 
 function find(result: OneShotResult, name: ClientName): ClientFigures | undefined {
@@ -200,7 +180,7 @@ export function renderOneShot(result: OneShotResult): string {
     '',
     `Each client updates its own host to a new address each round at the loopback NIC v2 server (plain HTTP), ` +
       `${result.rounds} interleaved rounds after one warm-up round. A run counts only if it exited 0 and its request ` +
-      `(with the right myip) reached the server. ${result.memoryProbe}.`,
+      '(with the right myip) reached the server. Wall time from spawn to exit; peak RSS as the Machine table says.',
     '',
     ...(result.missingPeers ? [`**${result.missingPeers}.**`, ''] : []),
     markdownTable(['client', 'runs', 'wall time, median (p25–p75)', 'peak RSS, median (min–max)', 'command'], rows),

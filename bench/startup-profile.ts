@@ -9,7 +9,9 @@ import { averageBreakdowns, breakDownProfile, phaseTotals, readCpuProfile, type 
 import { childEnvironment, ipcheckOnce, nodeFloor, REPOSITORY } from './ipcheck-command.js';
 import { runMeasured, type MemoryProbe } from './measured-process.js';
 import { formatKiB, formatMs, markdownTable, medianWithSpread } from './report-format.js';
+import { RunSamples } from './run-samples.js';
 import { summarize, type Summary } from './statistics.js';
+import { verifiedRun } from './verified-run.js';
 
 export interface StartupProfileOptions {
   readonly workDir: string;
@@ -56,28 +58,27 @@ export async function benchStartupProfile(options: StartupProfileOptions): Promi
     const profiledWall: number[] = [];
     for (let run = 0; run <= options.profiles; run++) {
       const profileDir = join(options.workDir, `cpu-profile-${run}`);
-      const { command, args } = ipcheckOnce(server, directory, host, `81.2.69.${200 + run}`);
+      const address = `81.2.69.${200 + run}`;
+      const plain = ipcheckOnce(server, directory, host, address);
       const profiled = run > 0;
-      const result = await runMeasured(
-        command,
-        profiled ? ['--cpu-prof', '--cpu-prof-dir', profileDir, '--cpu-prof-interval', String(SAMPLING_INTERVAL_US), ...args] : [...args],
-        options.probe,
-        { env: childEnvironment() },
-      );
-      if (result.exitCode !== 0) {
-        failures.push(`profiled run ${run}: exit status ${result.exitCode ?? result.signal}: ${result.stderr.trim().split('\n').slice(-2).join(' / ')}`);
+      const invocation = profiled
+        ? { command: plain.command, args: ['--cpu-prof', '--cpu-prof-dir', profileDir, '--cpu-prof-interval', String(SAMPLING_INTERVAL_US), ...plain.args] }
+        : plain;
+      const outcome = await verifiedRun(server, invocation, { host, address }, options.probe);
+      if (typeof outcome === 'string') {
+        failures.push(`profiled run ${run}: ${outcome}`);
         continue;
       }
       if (!profiled) continue;
-      profiledWall.push(result.wallMs);
+      profiledWall.push(outcome.wallMs);
       const file = readdirSync(profileDir).find((name) => name.endsWith('.cpuprofile'));
       if (file) breakdowns.push(breakDownProfile(readCpuProfile(join(profileDir, file))));
     }
     const profile = averageBreakdowns(breakdowns);
 
     const loaded = directDependencies().filter((name) => profile.packages.includes(name));
-    const floor = { wall: [] as number[], rss: [] as number[] };
-    const imports = new Map(loaded.map((name) => [name, { wall: [] as number[], rss: [] as number[] }]));
+    const floor = new RunSamples();
+    const imports = new Map(loaded.map((name) => [name, new RunSamples()]));
     for (let round = -1; round < options.importRounds; round++) {
       const runs = [{ name: '', invocation: nodeFloor() }, ...loaded.map((name) => ({ name, invocation: importOnly(name) }))];
       for (const { name, invocation } of runs) {
@@ -87,13 +88,11 @@ export async function benchStartupProfile(options: StartupProfileOptions): Promi
           failures.push(`import ${name || 'node -e 0'}: exit status ${result.exitCode}: ${result.stderr.trim().split('\n').slice(-1).join('')}`);
           continue;
         }
-        const record = name === '' ? floor : imports.get(name);
-        record?.wall.push(result.wallMs);
-        if (result.peakRssKiB !== undefined) record?.rss.push(result.peakRssKiB);
+        (name === '' ? floor : imports.get(name))?.add(result);
       }
     }
-    const floorMs = summarize(floor.wall);
-    const floorRssKiB = summarize(floor.rss);
+    const floorMs = floor.wallMs();
+    const floorRssKiB = floor.peakRssKiB();
     const profiledWallMs = summarize(profiledWall);
     return {
       profile,
@@ -102,9 +101,9 @@ export async function benchStartupProfile(options: StartupProfileOptions): Promi
       ...(floorMs && { floorMs }),
       ...(floorRssKiB && { floorRssKiB }),
       dependencies: loaded.map((name) => {
-        const record = imports.get(name) as { wall: number[]; rss: number[] };
-        const wallMs = summarize(record.wall);
-        const peakRssKiB = summarize(record.rss);
+        const record = imports.get(name) as RunSamples;
+        const wallMs = record.wallMs();
+        const peakRssKiB = record.peakRssKiB();
         return { name, ...(wallMs && { wallMs }), ...(peakRssKiB && { peakRssKiB }) };
       }),
       failures: failures.slice(0, 3),

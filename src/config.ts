@@ -19,6 +19,8 @@ export type SourceSpec =
   | { kind: 'natpmp'; gateway?: string };
 
 export interface Config {
+  /** The [account NAME] this configuration serves, when a --config file names several. */
+  readonly account?: string;
   readonly username: string;
   readonly password: string;
   readonly hosts: string[];

@@ -26,14 +26,17 @@ async function main(argv: string[]): Promise<number> {
     const { printHelp } = await import('./commands/help.js');
     return printHelp(raw);
   }
-  const { buildConfig } = await import('./cli/build-config.js');
-  const config = buildConfig(raw, normalized.devices);
-  if (config.daemon) {
+  const { buildConfigs } = await import('./cli/build-config.js');
+  const configs = buildConfigs(raw, normalized.devices);
+  if (configs.some((config) => config.daemon)) {
     const { runDaemon } = await import('./commands/run-daemon.js');
-    return runDaemon(config, () => buildConfig(parseOptions(normalized.argv), normalized.devices));
+    return runDaemon(configs, () => buildConfigs(parseOptions(normalized.argv), normalized.devices));
   }
   const { runOnce } = await import('./commands/run-once.js');
-  return runOnce(config);
+  // Several accounts: each in turn; the worst status wins.
+  let status: number = EXIT.ok;
+  for (const config of configs) status = Math.max(status, await runOnce(config));
+  return status;
 }
 
 function isUserError(error: unknown): boolean {

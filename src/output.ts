@@ -14,6 +14,8 @@ export interface OutputOptions {
   readonly logging: boolean;
   readonly syslog: boolean;
   readonly directory: string;
+  /** Put before every message (the account's name when a daemon serves several). */
+  readonly prefix?: string;
 }
 
 const SYSLOG_PRIORITY: Record<Level, string> = { debug: 'debug', info: 'info', success: 'notice', warn: 'warning', error: 'err' };
@@ -28,7 +30,8 @@ export class Output {
     }
   }
 
-  line({ level, text }: Line): void {
+  line({ level, text: message }: Line): void {
+    const text = this.options.prefix ? `[${this.options.prefix}] ${message}` : message;
     if (this.logPath) appendFileSync(this.logPath, `ipcheck: ${text}\n`);
     if (this.options.syslog && level !== 'debug') {
       const child = spawn('logger', ['-t', 'ipcheck', '-p', `user.${SYSLOG_PRIORITY[level]}`, '--', text], { stdio: 'ignore' });

@@ -34,6 +34,11 @@ export interface HostState {
   readonly failures?: { readonly count: number; readonly at: number };
   /** An update was sent and no answer was recorded (a crash or a lost reply). */
   readonly inFlight?: { readonly address: string | null; readonly at: number; readonly family: Family };
+  /**
+   * When the last request for this host left, whatever its answer: --min-interval counts from it.
+   * Forgotten when the user lifts a latch or a wait, so that a fix takes effect at once.
+   */
+  readonly lastAttemptAt?: number;
 }
 
 export interface Candidate {
@@ -85,7 +90,7 @@ function apply(state: State, event: EventBody, at: number): State {
     }
     case 'UpdateAttempted':
       return event.hosts.reduce(
-        (s, host) => withHost(s, host, (h) => ({ ...h, inFlight: { address: event.address, at, family: event.family } })),
+        (s, host) => withHost(s, host, (h) => ({ ...h, inFlight: { address: event.address, at, family: event.family }, lastAttemptAt: at })),
         state,
       );
     case 'HostUpdated':
@@ -113,7 +118,7 @@ function apply(state: State, event: EventBody, at: number): State {
       return withScope(cleared, event.scope, (h) => ({ ...without(h, 'inFlight'), latch }), (a) => ({ ...a, latch }));
     }
     case 'ErrorCleared':
-      return withScope(state, event.scope, (h) => without(h, 'latch'), (a) => without(a, 'latch'));
+      return withScope(forgetAttempts(state, event.scope), event.scope, (h) => without(h, 'latch'), (a) => without(a, 'latch'));
     case 'WaitRequested': {
       const wait: Wait = { code: event.code, until: event.until, message: event.message, at };
       const failures = event.code === 'server' ? state.serverFailures + 1 : state.serverFailures;
@@ -121,7 +126,7 @@ function apply(state: State, event: EventBody, at: number): State {
       return { ...withScope(cleared, event.scope, (h) => ({ ...without(h, 'inFlight'), wait }), (a) => ({ ...a, wait })), serverFailures: failures };
     }
     case 'WaitCleared':
-      return withScope(state, event.scope, (h) => without(h, 'wait'), (a) => without(a, 'wait'));
+      return withScope(forgetAttempts(state, event.scope), event.scope, (h) => without(h, 'wait'), (a) => without(a, 'wait'));
     case 'DatFileRead': {
       const address = event.address === '0.0.0.0' ? null : event.address;
       return event.hosts.reduce((s, host) => withHost(s, host, (h) => {
@@ -140,6 +145,12 @@ function apply(state: State, event: EventBody, at: number): State {
     default:
       return state;
   }
+}
+
+/** The user lifted a latch or a wait: the hosts it covers are no longer held by --min-interval. */
+function forgetAttempts(state: State, scope: Scope): State {
+  const hosts = 'host' in scope ? [scope.host] : Object.keys(state.hosts);
+  return hosts.reduce((s, host) => (s.hosts[host]?.lastAttemptAt !== undefined ? withHost(s, host, (h) => without(h, 'lastAttemptAt')) : s), state);
 }
 
 function clearAllInFlight(state: State): State {

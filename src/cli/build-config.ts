@@ -1,6 +1,6 @@
 // Builds the validated Config from the command line, the --config files and --acctfile.
 // The command line wins over config files; later config files win over earlier ones.
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { type Family, ipv6ToBigInt, parseAddress } from '../address.js';
 import { printable } from '../address-ranges.js';
@@ -17,13 +17,14 @@ const FALSE_WORDS = new Set(['0', 'no', 'false', 'off', '']);
 
 type Merged = Record<string, string | boolean | undefined>;
 
-function merge(raw: RawOptions, warnings: string[]): Merged {
+function merge(raw: RawOptions, warnings: string[], account?: Record<string, string>): Merged {
   const merged: Merged = {};
   for (const file of (raw.config as string[] | undefined) ?? []) {
     const ini = readIniConfig(file);
     warnings.push(...ini.warnings);
     Object.assign(merged, ini.values);
   }
+  Object.assign(merged, account);
   for (const [key, value] of Object.entries(raw)) {
     if (key === '_' || key === '$0' || key === 'config' || value === undefined) continue;
     if (typeof value === 'boolean' && value === false) continue;
@@ -118,7 +119,27 @@ function sources(merged: Merged, devices: readonly DeviceOption[]): SourceSpec[]
   const iface = text(merged, 'interface');
   if (iface !== undefined) list.push({ kind: 'interface', name: iface });
   if (list.length === 0) list.push(flag(merged, 'guess') ? { kind: 'guess' } : { kind: 'interface', name: 'ppp0' });
-  return list;
+  const order = text(merged, 'sources');
+  return order === undefined ? list : explicitChain(order, list);
+}
+
+/** --sources interface,upnp,web: the fallback chain in the user's order, only those methods. */
+const CHAIN_NAMES: Readonly<Record<string, SourceSpec['kind']>> = {
+  address: 'manual', syslog: 'syslog', firewall: 'firewall', snmp: 'snmp-walk', snmpget: 'snmp-get',
+  router: 'router', upnp: 'upnp', natpmp: 'natpmp', web: 'web', interface: 'interface', guess: 'guess',
+};
+
+function explicitChain(order: string, configured: readonly SourceSpec[]): SourceSpec[] {
+  return order.split(',').map((word) => word.trim().toLowerCase()).filter((w) => w !== '').map((word) => {
+    const kind = CHAIN_NAMES[word];
+    if (!kind) throw new ConfigError(`--sources: unknown method "${printable(word)}"; use ${Object.keys(CHAIN_NAMES).join(', ')}`);
+    const found = configured.find((spec) => spec.kind === kind);
+    if (found) return found;
+    // Methods that need nothing more can be named alone; the others need their option.
+    if (kind === 'interface') return { kind, name: 'ppp0' };
+    if (kind === 'upnp' || kind === 'natpmp' || kind === 'guess') return { kind } as SourceSpec;
+    throw new ConfigError(`--sources names ${word}, but its option is missing (e.g. ${word === 'web' ? '-r URL' : word === 'address' ? '-a ADDRESS' : `the ${word} option`})`);
+  });
 }
 
 /** --ipv4 (the default) and/or --ipv6. */
@@ -148,9 +169,27 @@ function forwardPorts(merged: Merged): Config['forward'] {
   }
 }
 
-export function buildConfig(raw: RawOptions, devices: readonly DeviceOption[]): Config {
+/**
+ * Every account a run serves: the one of the command line, or each [account NAME] section of
+ * the --config files (over their [ipcheck] section), each with a data directory of its own
+ * (-d DIR/NAME) so that each has its own state and gates.
+ */
+export function buildConfigs(raw: RawOptions, devices: readonly DeviceOption[]): Config[] {
+  const accounts = ((raw.config as string[] | undefined) ?? []).flatMap((file) => readIniConfig(file).accounts);
+  if (accounts.length === 0) return [buildConfig(raw, devices)];
+  if (raw._.length > 0) throw new ConfigError('the --config file names accounts ([account NAME] sections): give no Username Password Hostnames on the command line');
+  const base = resolve(typeof raw.directory === 'string' ? raw.directory : '.');
+  return accounts.map(({ name, values }) => {
+    const directory = resolve(base, name);
+    if (!existsSync(directory)) mkdirSync(directory, { recursive: true, mode: 0o700 });
+    const config = buildConfig({ ...raw, directory }, devices, values);
+    return { ...config, account: name };
+  });
+}
+
+export function buildConfig(raw: RawOptions, devices: readonly DeviceOption[], account?: Record<string, string>): Config {
   const warnings: string[] = [];
-  const merged = merge(raw, warnings);
+  const merged = merge(raw, warnings, account);
   const positional = raw._;
 
   let username = text(merged, 'username');

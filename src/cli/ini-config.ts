@@ -5,7 +5,10 @@ import { readFileSync, statSync } from 'node:fs';
 export class ConfigFileError extends Error {}
 
 export interface IniValues {
+  /** The [ipcheck] section. */
   readonly values: Record<string, string>;
+  /** Each [account NAME] section: one provider account with its own state (a daemon serves all). */
+  readonly accounts: { readonly name: string; readonly values: Record<string, string> }[];
   readonly warnings: string[];
 }
 
@@ -30,27 +33,40 @@ export function readIniConfig(path: string): IniValues {
   const warnings: string[] = [];
   const mode = statSync(path).mode;
   const values: Record<string, string> = {};
-  let section = '';
+  const accounts: { name: string; values: Record<string, string> }[] = [];
+  let target: Record<string, string> | undefined;
   let sawSection = false;
   text.split(/\r?\n/).forEach((raw, index) => {
     const line = raw.trim();
     if (line === '' || line.startsWith('#') || line.startsWith(';')) return;
     const header = /^\[(.+)\]$/.exec(line);
     if (header) {
-      section = (header[1] as string).trim().toLowerCase();
-      sawSection ||= section === 'ipcheck';
+      const section = (header[1] as string).trim();
+      const account = /^account\s+([A-Za-z0-9_.-]+)$/i.exec(section);
+      if (section.toLowerCase() === 'ipcheck') {
+        target = values;
+      } else if (account) {
+        const name = account[1] as string;
+        if (accounts.some((a) => a.name === name)) throw new ConfigFileError(`${path} line ${index + 1}: [account ${name}] appears twice`);
+        target = {};
+        accounts.push({ name, values: target });
+      } else {
+        target = undefined;
+      }
+      sawSection ||= target !== undefined;
       return;
     }
-    if (section !== 'ipcheck') return;
+    if (!target) return;
     const match = /^([^=:]+?)\s*[=:]\s*(.*)$/.exec(line);
     if (!match) throw new ConfigFileError(`${path} line ${index + 1}: expected "key = value"`);
     const key = (match[1] as string).trim().toLowerCase().replace(/\s+$/, '');
     const name = LEGACY_KEYS[key] ?? key.replace(/_/g, '-');
-    values[name] = (match[2] as string).trim();
+    target[name] = (match[2] as string).trim();
   });
-  if (!sawSection) throw new ConfigFileError(`${path} has no [ipcheck] section`);
-  if ((values.password !== undefined) && (mode & 0o077) !== 0) {
+  if (!sawSection) throw new ConfigFileError(`${path} has no [ipcheck] section (nor any [account NAME] section)`);
+  const holdsPassword = values.password !== undefined || accounts.some((a) => a.values.password !== undefined);
+  if (holdsPassword && (mode & 0o077) !== 0) {
     warnings.push(`${path} holds a password and can be read by other users; run chmod 600 ${path}`);
   }
-  return { values, warnings };
+  return { values, accounts, warnings };
 }

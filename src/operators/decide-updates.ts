@@ -22,6 +22,21 @@ const DAY = 24 * 3600_000;
 
 type Verdict = { due: true; reason: UpdateReason } | { due: false; reason: string };
 
+/**
+ * When --min-interval lets the next request for a host go, if it holds one back at `now`. It
+ * counts from the last request of any kind (accepted, failed, unanswered, answered with a wait),
+ * so that neither -f nor a short retry or wait sends more often. A time in the future (the clock
+ * went back) holds nothing back.
+ */
+export function minIntervalEnds(state: State, host: string, family: Family, minIntervalMs: number, now: number): number | undefined {
+  if (minIntervalMs <= 0) return undefined;
+  const h = state.hosts[host];
+  const past = [lastRecord(state, host, family)?.updatedAt, h?.lastAttemptAt, h?.failures?.at].filter((t): t is number => t !== undefined && t <= now);
+  if (past.length === 0) return undefined;
+  const ends = Math.max(...past) + minIntervalMs;
+  return ends > now ? ends : undefined;
+}
+
 /** Why a host must not be sent anything now: a latch or a wait in force. */
 function stopReason(state: State, host: string, now: number): string | undefined {
   const latch = activeLatch(state, host);
@@ -48,7 +63,7 @@ function hostVerdict(state: State, host: string, family: Family, address: string
       return { due: false, reason: `retrying at ${new Date(retryAt).toISOString()} after ${failures.count} failed attempt${failures.count === 1 ? '' : 's'}` };
     }
   }
-  if (record && policy.minIntervalMs > 0 && now - record.updatedAt < policy.minIntervalMs && now >= record.updatedAt) {
+  if (minIntervalEnds(state, host, family, policy.minIntervalMs, now) !== undefined) {
     return { due: false, reason: `updated less than ${Math.round(policy.minIntervalMs / 1000)} s ago (--min-interval)` };
   }
   if (policy.force) return { due: true, reason: 'forced' };

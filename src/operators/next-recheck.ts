@@ -6,7 +6,7 @@ import { distinctUntilChanged, map, NEVER, type Observable, type SchedulerLike, 
 import type { EventOf } from '../events.js';
 import { retryDelayMs } from '../retry-backoff.js';
 import { activeLatch, type Candidate, lastCandidates, type State } from '../state.js';
-import type { UpdatePolicy } from './decide-updates.js';
+import { minIntervalEnds, type UpdatePolicy } from './decide-updates.js';
 
 const DAY = 24 * 3600_000;
 
@@ -21,22 +21,28 @@ export function nextRecheckAt(state: State, policy: UpdatePolicy, now: number): 
 function hostTimes(state: State, policy: UpdatePolicy, now: number, candidate: Candidate, host: string, times: { at: number; reason: string }[]): void {
   if (activeLatch(state, host)) return;
   const h = state.hosts[host];
+  // Nothing is looked at again before --min-interval lets it go: the decision would only hold it back.
+  const held = minIntervalEnds(state, host, candidate.family, policy.minIntervalMs, now);
+  const push = (at: number, reason: string) => times.push({ at: held === undefined ? at : Math.max(at, held), reason });
   const waits = [h?.wait, state.account.wait].filter((w) => w && w.until > now).map((w) => w?.until as number);
   if (waits.length > 0) {
-    times.push({ at: Math.max(...waits), reason: `the wait for ${host} is over` });
+    push(Math.max(...waits), `the wait for ${host} is over`);
     return;
   }
   if (h?.failures) {
     // A failed host is looked at again at its retry time, not at the time that failed.
-    times.push({ at: h.failures.at + retryDelayMs(host, h.failures.count), reason: `retry for ${host}` });
+    push(h.failures.at + retryDelayMs(host, h.failures.count), `retry for ${host}`);
     return;
   }
   const record = h?.families[candidate.family];
-  if (!record) return;
-  if (record.address !== candidate.address && policy.minIntervalMs > 0) {
-    times.push({ at: record.updatedAt + policy.minIntervalMs, reason: `--min-interval has passed for ${host}` });
+  if (!record) {
+    if (held !== undefined) push(held, `--min-interval has passed for ${host}`);
+    return;
   }
-  if (policy.touchDays > 0) times.push({ at: record.updatedAt + policy.touchDays * DAY + 1, reason: `refresh of ${host}` });
+  if (record.address !== candidate.address && policy.minIntervalMs > 0) {
+    push(record.updatedAt + policy.minIntervalMs, `--min-interval has passed for ${host}`);
+  }
+  if (policy.touchDays > 0) push(record.updatedAt + policy.touchDays * DAY + 1, `refresh of ${host}`);
 }
 
 export function recheckTimer(state$: Observable<State>, policy: UpdatePolicy, scheduler: SchedulerLike = asyncScheduler): Observable<EventOf<'RecheckStarted'>> {

@@ -126,3 +126,73 @@ describe('the daemon', () => {
     await w.nic.waitForRequests(2, 5000);
   }));
 });
+
+describe('the daemon with several accounts', () => {
+  test('one daemon serves two providers from one --config file, each with its own state and gates', async () => {
+    const home = await startWorld();
+    const work = await startWorld([{ username: 'bob', password: 'W0rk-pw-5531', hosts: ['w.example.net'] }]);
+    const log = join(home.dir, 'messages');
+    writeFileSync(log, '');
+    const config = join(home.dir, 'ipcheck.conf');
+    writeFileSync(config, [
+      '[ipcheck]',
+      `syslog-text = ${MARK}`,
+      `syslog-file = ${log}`,
+      'min-interval = 0',
+      '',
+      '[account home]',
+      `server = ${home.nic.url}`,
+      `dns-server = ${home.dns.address}`,
+      `opt_username = ${USER}`,
+      `opt_password = ${PASSWORD}`,
+      `opt_hostnames = ${A}`,
+      '',
+      '[account work]',
+      `server = ${work.nic.url}`,
+      `dns-server = ${work.dns.address}`,
+      'username = bob',
+      'password = W0rk-pw-5531',
+      'hostnames = w.example.net',
+      '',
+    ].join('\n'), { mode: 0o600 });
+    const d = startDaemon(['--config', config, '-d', home.dir, '-v']);
+    try {
+      await d.waitForOutput(/\[work\] ipcheck [\d.]+ started/);
+      work.nic.script({ body: 'nohost' });
+      appendFileSync(log, logLine('81.2.69.160'));
+      await home.nic.waitForRequests(1, 5000);
+      await work.nic.waitForRequests(1, 5000);
+      assert.equal(home.nic.updates()[0]?.query.get('hostname'), A);
+      assert.equal(work.nic.updates()[0]?.username, 'bob');
+      await d.waitForOutput(/\[work\] .*nohost/);
+      assert.ok(existsSync(join(home.dir, 'work', 'ipcheck.err')), 'the work account is stopped');
+      assert.equal(existsSync(join(home.dir, 'home', 'ipcheck.err')), false, 'the home account is not');
+      appendFileSync(log, logLine('81.2.69.161'));
+      await home.nic.waitForRequests(2, 5000);
+      await assertStaysAt(work, 1, 800);
+      d.child.kill('SIGTERM');
+      assert.equal((await d.exited(3000)).code, 0);
+      assert.ok(!d.output().includes(PASSWORD) && !d.output().includes('W0rk-pw-5531'));
+    } finally {
+      d.kill();
+      await home.close();
+      await work.close();
+    }
+  });
+
+  test('--sources states the chain: the web page comes first here, the log is the fallback', async () => {
+    const w = await startWorld();
+    const log = join(w.dir, 'messages');
+    writeFileSync(log, logLine('81.2.69.160'));
+    const d = startDaemon(daemonArgs(w, log, ['--sources', 'web,syslog', '-r', 'http://127.0.0.1:1/']));
+    try {
+      // The web page is unreachable: the chain moves on to the log, and says why.
+      await d.waitForOutput(/detection moved from web http:\/\/127\.0\.0\.1:1\/ to system log/);
+      await w.nic.waitForRequests(1, 5000);
+      assert.equal(w.nic.updates()[0]?.query.get('myip'), '81.2.69.160');
+    } finally {
+      d.kill();
+      await w.close();
+    }
+  });
+});

@@ -144,7 +144,8 @@ function historyOf(maxSteps: number): fc.Arbitrary<History> {
 interface Model {
   /** The address the server holds per host, when it accepted it, in which clock segment. */
   readonly serverHas: Map<string, { address: string; at: number; segment: number }>;
-  readonly lastRequest: Map<string, { at: number; segment: number }>;
+  /** The last request per host and what it was answered (for the report). */
+  readonly lastRequest: Map<string, { at: number; segment: number; answer: string }>;
   /** Hosts whose last reply was lost after the server acted on it: one resend is fair. */
   readonly uncertain: Set<string>;
   readonly latched: Set<string>;
@@ -180,14 +181,14 @@ function checkRequest(model: Model, history: History, request: SeenRequest): voi
     const last = model.lastRequest.get(host);
     const minInterval = history.minIntervalSeconds * SECOND;
     if (last && last.segment === model.segment && request.at - last.at < minInterval) {
-      say(`two requests for ${host} ${(request.at - last.at) / SECOND} s apart (--min-interval ${history.minIntervalSeconds})`);
+      say(`two requests for ${host} ${(request.at - last.at) / SECOND} s apart (--min-interval ${history.minIntervalSeconds}; the first was answered ${last.answer}; this one ${request.forced ? 'forced' : 'not forced'})`);
     }
     const has = model.serverHas.get(host);
     const fresh = has && has.segment === model.segment && (history.touchDays === 0 || request.at - has.at <= history.touchDays * DAY);
     if (has && request.myip === has.address && fresh && !request.forced && !model.uncertain.has(host)) {
       say(`${host} was sent ${has.address} again ${((request.at - has.at) / DAY).toFixed(2)} days after the server accepted it (touch days ${history.touchDays}), not forced`);
     }
-    model.lastRequest.set(host, { at: request.at, segment: model.segment });
+    model.lastRequest.set(host, { at: request.at, segment: model.segment, answer: '?' });
     model.uncertain.delete(host);
   }
 }
@@ -289,6 +290,7 @@ function respond(req: IncomingMessage, res: ServerResponse, current: Answering |
   checkRequest(current.model, current.history, request);
   const answer = current.replies.shift() ?? { kind: 'honest', code: 'good' };
   applyReply(current.model, request, answer);
+  for (const host of request.hosts) current.model.lastRequest.set(host, { at, segment: current.model.segment, answer: JSON.stringify(answer) });
   const date = new Date(at).toUTCString();
   const send = (status: number, body: string, headers: Record<string, string> = {}) => {
     res.writeHead(status, { 'content-type': 'text/plain', date, ...headers }).end(body);
@@ -379,8 +381,12 @@ async function play(history: History): Promise<Model> {
           clock += s.ms;
           break;
         case 'jump':
+          if (s.ms < 0) {
+            // Waits that were over before the clock went back were kept: they do not come back.
+            for (const [scope, until] of model.waits) if (until <= clock) model.waits.delete(scope);
+            model.segment++;
+          }
           clock += s.ms;
-          if (s.ms < 0) model.segment++;
           break;
         case 'restart':
           if (s.how === 'snapshot-lost') rmSync(join(directory, SNAPSHOT_FILE), { force: true });
