@@ -398,27 +398,33 @@ async function play(history: History): Promise<Model> {
               rmSync(join(directory, ERR_FILE), { force: true });
               model.latched.clear();
               model.accountLatch = undefined;
+              model.lastRequest.clear();
               break;
             case 'delete-wait':
               rmSync(join(directory, WAIT_FILE), { force: true });
               model.waits.clear();
+              model.lastRequest.clear();
               break;
             case 'clear-all':
               await quietly(() => runClear(directory, undefined));
               model.latched.clear();
               model.accountLatch = undefined;
+              model.lastRequest.clear();
               break;
             case 'clear-host': {
               const host = history.hosts[s.host % history.hosts.length] as string;
               // Refused (ConfigError) when the host is not latched: that is fine.
               await quietly(() => runClear(directory, host)).catch((error: Error) => assert.match(error.message, /not stopped/));
-              model.latched.delete(host);
+              if (model.latched.delete(host)) model.lastRequest.delete(host);
               break;
             }
             case 'new-password':
               password = password === PASSWORDS[0] ? PASSWORDS[1] : PASSWORDS[0];
               // New credentials lift a badauth latch by themselves.
-              if (model.accountLatch === 'badauth') model.accountLatch = undefined;
+              if (model.accountLatch === 'badauth') {
+                model.accountLatch = undefined;
+                model.lastRequest.clear();
+              }
               break;
           }
           break;
