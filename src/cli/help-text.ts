@@ -27,6 +27,14 @@ export const OPTIONS = `Address detection (the first that yields a usable addres
   -i interface        an interface's address (default ppp0, the default method)
   -g                  send no address: the server uses the address the request comes from
   --allow-private     accept private, loopback, CGNAT and other non-public addresses
+  --sources a,b,...   the chain in this order: address, syslog, firewall, snmp, snmpget,
+                      router, upnp, natpmp, web, interface, guess
+
+IPv6:
+  --ipv4, --ipv6      the families to update (default IPv4 only; both for dual stack)
+  --checkip6 URL      a web check page for the IPv6 address; -a v4,v6 gives both by hand
+  --ipv6-param P      myip (default: myip=v4,v6) or myipv6 (a parameter of its own)
+  --ipv6-suffix ::X   publish the detected /64 prefix with this interface identifier
 
 Update request:
   --server URL        base URL of the dyndns2 service (default https://members.dyndns.org)
@@ -45,6 +53,12 @@ When to update:
   --makedat           create ipcheck.dat from DNS (the first run does this by itself)
   -D                  also update when DNS differs from the detected address
   --dns-server H[:P]  the DNS server for --makedat and -D (default: the system resolver)
+
+Continuous mode:
+  --daemon            keep running: react to address changes as they happen (SIGHUP re-reads
+                      the configuration, SIGUSR1 re-checks, SIGTERM stops)
+  --interval S        how often polled methods are read (default 300; web pages at most every 600)
+  --forward-remove-on-exit   remove the --forward mappings when the daemon stops
 
 Files and output:
   -d dir              directory for ipcheck.dat, ipcheck.err, ipcheck.wait, ipcheck.html,

@@ -1,7 +1,7 @@
 // The NIC v2 update (reference §7, §17): one GET per batch of up to 20 hosts, Basic auth, a
 // proper user agent, bounded connect and total time and reply size. Every step is an event:
 // UpdateAttempted (recorded before the request leaves), ReplyReceived, then one outcome per host.
-import { concat, defer, from, type Observable, mergeMap, of } from 'rxjs';
+import { concat, defer, from, type Observable, mergeMap, of, tap } from 'rxjs';
 import type { Dispatcher } from 'undici';
 import type { Family } from '../address.js';
 import { credentialFingerprint } from '../credential-fingerprint.js';
@@ -35,9 +35,22 @@ export interface NicUpdateDeps {
 
 /** The events of one update decision: for each batch, the attempt, the reply and the outcomes. */
 export function nicUpdate(decision: EventOf<'UpdateDecided'>, options: NicUpdateOptions, deps: NicUpdateDeps): Observable<EventBody> {
-  return from(hostBatches(decision.hosts)).pipe(
-    mergeMap((hosts) => updateBatch(hosts, decision, options, deps), 1),
-  );
+  return defer(() => {
+    // An answer that stops the whole account (badauth, 911, 429, …) stops the batches after it.
+    let stoppedBy: string | undefined;
+    return from(hostBatches(decision.hosts)).pipe(
+      mergeMap((hosts) => (stoppedBy !== undefined
+        ? of<EventBody>({ type: 'UpdateSkipped', hosts, address: decision.address, reason: stoppedBy })
+        : updateBatch(hosts, decision, options, deps).pipe(tap((event) => { stoppedBy ??= accountStop(event); }))), 1),
+    );
+  });
+}
+
+/** The skip reason an account-wide latch or wait gives (as the decision words it). */
+function accountStop(event: EventBody): string | undefined {
+  if (event.type === 'HostLatched' && 'account' in event.scope) return `latched: ${event.message}`;
+  if (event.type === 'WaitRequested' && 'account' in event.scope) return `waiting until ${new Date(event.until).toISOString()}: ${event.message}`;
+  return undefined;
 }
 
 /** The addresses one request carries, by family (none with -g and -o). */

@@ -17,7 +17,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import { lastValueFrom, toArray } from 'rxjs';
 import { buildConfig } from '../../src/cli/build-config.js';
@@ -26,7 +26,9 @@ import { parseOptions } from '../../src/cli/options.js';
 import { clockScheduler } from '../../src/clock.js';
 import type { Config } from '../../src/config.js';
 import { runClear } from '../../src/commands/clear.js';
+import { exitStatusFor } from '../../src/exit-status.js';
 import { oneShot } from '../../src/pipeline.js';
+import { type NicServer, type ScriptedReply, startNicServer } from '../../src/server/nic-server.js';
 import { manualAddress } from '../../src/sources/manual-address.js';
 import { ERR_FILE, WAIT_FILE } from '../../src/store/legacy-files.js';
 import { EVENT_LOG_FILE, SNAPSHOT_FILE, Store } from '../../src/store/store.js';
@@ -268,29 +270,41 @@ function applyReply(model: Model, request: SeenRequest, answer: Reply): void {
   }
 }
 
-// ---- The loopback server that answers from the history ----
+// ---- Backend 1: a loopback server that answers every request from the history ----
 
-interface Answering {
-  model: Model;
-  history: History;
-  now: () => number;
-  forced: boolean;
-  replies: Reply[];
+interface Run {
+  readonly model: Model;
+  readonly history: History;
+  readonly now: () => number;
+  readonly forced: boolean;
+  readonly replies: Reply[];
 }
 
-function respond(req: IncomingMessage, res: ServerResponse, current: Answering | undefined): void {
+const stats = { histories: 0, runs: 0, requests: 0, forced: 0, latches: 0, waits: 0, jumps: 0, userActions: 0 };
+
+/** Checks a request, then lets the model take in the answer it gets. */
+function seen(run: Run, request: SeenRequest, answer: Reply): void {
+  stats.requests++;
+  if (request.forced) stats.forced++;
+  checkRequest(run.model, run.history, request);
+  const before = { latches: run.model.latched.size + (run.model.accountLatch ? 1 : 0), waits: run.model.waits.size };
+  applyReply(run.model, request, answer);
+  if (run.model.latched.size + (run.model.accountLatch ? 1 : 0) > before.latches) stats.latches++;
+  if (run.model.waits.size > before.waits || answer.kind === 'server-error' || answer.kind === 'too-many') stats.waits++;
+  for (const host of request.hosts) run.model.lastRequest.set(host, { at: request.at, segment: run.model.segment, answer: JSON.stringify(answer) });
+}
+
+function respond(req: IncomingMessage, res: ServerResponse, run: Run | undefined): void {
   const url = new URL(req.url ?? '/', 'http://loopback');
-  if (!current || url.pathname !== '/nic/update') {
+  if (!run || url.pathname !== '/nic/update') {
     res.writeHead(404).end('not found');
     return;
   }
-  const at = current.now();
-  const request: SeenRequest = { hosts: (url.searchParams.get('hostname') ?? '').split(','), myip: url.searchParams.get('myip'), at, forced: current.forced };
-  totalRequests++;
-  checkRequest(current.model, current.history, request);
-  const answer = current.replies.shift() ?? { kind: 'honest', code: 'good' };
-  applyReply(current.model, request, answer);
-  for (const host of request.hosts) current.model.lastRequest.set(host, { at, segment: current.model.segment, answer: JSON.stringify(answer) });
+  const at = run.now();
+  const request: SeenRequest = { hosts: (url.searchParams.get('hostname') ?? '').split(','), myip: url.searchParams.get('myip'), at, forced: run.forced };
+  const answer = run.replies.shift() ?? { kind: 'honest', code: 'good' };
+  seen(run, request, answer);
+  // The server's clock is the one ipcheck sees (wuHHMM is computed from the Date header).
   const date = new Date(at).toUTCString();
   const send = (status: number, body: string, headers: Record<string, string> = {}) => {
     res.writeHead(status, { 'content-type': 'text/plain', date, ...headers }).end(body);
@@ -316,13 +330,79 @@ function respond(req: IncomingMessage, res: ServerResponse, current: Answering |
   }
 }
 
-// ---- Running a history ----
+/** Where the runs of a history send their requests, and how the model learns what they got. */
+interface Backend {
+  readonly url: string;
+  /** Before a run: the answers its requests get. */
+  begin(run: Run): void;
+  /** After a run: requests seen after the fact are checked now. */
+  end(run: Run): void;
+  /** What DNS says for a host (the first run resolves the hosts, as --makedat does). */
+  resolve(host: string, model: Model): string | null;
+  /** Extra settings for the run (a short timeout where replies are delayed). */
+  adjust(config: Config): Config;
+}
 
-let replyServer: Server;
-let serverUrl: string;
-let answering: Answering | undefined;
-let totalRuns = 0;
-let totalRequests = 0;
+async function answeringServer(): Promise<Backend & { close(): Promise<void> }> {
+  let current: Run | undefined;
+  const server: Server = createServer((req, res) => respond(req, res, current));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    begin: (run) => { current = run; },
+    end: () => { current = undefined; },
+    // DNS answers what the server holds, as a provider's DNS would.
+    resolve: (host, model) => model.serverHas.get(host)?.address ?? null,
+    adjust: (config) => config,
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+// ---- Backend 2: the loopback NIC v2 server of `ipcheck demo`, honest unless scripted ----
+
+/** A reply the NIC server can be scripted with, and what it means to the model. */
+const scriptable: fc.Arbitrary<{ scripted: ScriptedReply; means: Reply }> = fc.oneof(
+  fc.constantFrom(...HOST_CODES).map((code) => ({ scripted: { body: code }, means: { kind: 'lines', lines: [code] } as Reply })),
+  fc.constantFrom(...ACCOUNT_CODES).map((code) => ({ scripted: { status: code === 'badauth' ? 401 : 200, body: code }, means: { kind: 'account', code, status: 200 } as Reply })),
+  fc.constant({ scripted: { body: 'good 127.0.0.1' }, means: { kind: 'ignored' } as Reply }),
+  fc.constantFrom(500, 503).map((status) => ({ scripted: { status, body: '911' }, means: { kind: 'server-error', status, body: '911' } as Reply })),
+  fc.integer({ min: 1, max: 7200 }).map((seconds) => ({ scripted: { status: 429, body: 'slow down', headers: { 'Retry-After': String(seconds) } }, means: { kind: 'too-many', retryAfterSeconds: seconds } as Reply })),
+  fc.constantFrom('w30s', 'w5m', 'w2h', '!active').map((code) => ({ scripted: { body: code }, means: { kind: 'lines', lines: [code as Line] } as Reply })),
+  fc.constantFrom({ status: 404, body: 'not here' }, { status: 200, body: '' }, { status: 200, body: 'what?' }).map((r) => ({ scripted: r, means: { kind: 'other', ...r } as Reply })),
+  // Answered after the client gave up: a timeout; the scripted answer changes nothing on the server.
+  fc.constant({ scripted: { body: 'good 81.2.69.160', delayMs: 400 }, means: { kind: 'drop', accepted: false } as Reply }),
+);
+
+type ScriptedRun = { kind: 'run'; address: string; force: boolean; scripted: { scripted: ScriptedReply; means: Reply }[] };
+
+async function nicBackend(now: () => number): Promise<Backend & { close(): Promise<void> }> {
+  const nic: NicServer = await startNicServer({ accounts: [{ username: USER, password: PASSWORDS[0], hosts: ALL_HOSTS }, { username: USER, password: PASSWORDS[1], hosts: ALL_HOSTS }], now });
+  // The scripted answers not used yet, in order: a run may leave some to the next one.
+  const queue: Reply[] = [];
+  let checked = 0;
+  return {
+    url: nic.url,
+    begin(run) {
+      for (const reply of run.replies) queue.push(reply);
+      nic.script(...(run as Run & { scripts: ScriptedReply[] }).scripts);
+    },
+    end(run) {
+      for (const recorded of nic.updates().slice(checked)) {
+        checked++;
+        const request: SeenRequest = { hosts: (recorded.query.get('hostname') ?? '').split(','), myip: recorded.query.get('myip'), at: recorded.at, forced: run.forced };
+        seen(run, request, queue.shift() ?? { kind: 'honest', code: 'good' });
+      }
+    },
+    resolve: (host) => nic.addressOf(host)?.ipv4 ?? null,
+    adjust: (config) => ({ ...config, totalTimeoutMs: 200 }),
+    close: () => nic.close(),
+  };
+}
+
+// ---- Running a history ----
 
 /** `ipcheck clear` prints a line; the test output is not the place for thousands of them. */
 async function quietly<T>(fn: () => Promise<T>): Promise<T> {
@@ -335,64 +415,71 @@ async function quietly<T>(fn: () => Promise<T>): Promise<T> {
   }
 }
 
+/** What `ipcheck` does in one run (src/commands/run-once.ts), with the clock and DNS given. */
 async function runOnce(config: Config, now: () => number, resolveHost: (host: string) => Promise<string | null>): Promise<void> {
   const store = await Store.open({ directory: config.directory, now, lockWaitMs: 0 });
   try {
     store.record({ type: 'RunStarted', mode: 'once', version: 'test', hosts: config.hosts, pid: process.pid });
-    await lastValueFrom(oneShot(config, store, {
+    const events = await lastValueFrom(oneShot(config, store, {
       now,
       scheduler: clockScheduler(now),
       resolveHost,
-      sources: config.sources.map((s) => manualAddress(s.kind === 'manual' ? s.address : '')),
+      sources: [manualAddress(config.sources[0]?.kind === 'manual' ? config.sources[0].address : '')],
       warn: () => undefined,
     }).pipe(toArray()));
-    store.record({ type: 'RunFinished', status: 0 });
+    store.record({ type: 'RunFinished', status: exitStatusFor(events) });
   } finally {
     await store.close();
   }
 }
 
 function configFor(directory: string, history: History, password: string, address: string, force: boolean, server: string): Config {
-  const args = ['--server', server, '-d', directory, '-a', address, '--min-interval', String(history.minIntervalSeconds), '--touch-days', String(history.touchDays), '--timeout', '5'];
+  const args = ['--server', server, '-d', directory, '-a', address, '--min-interval', String(history.minIntervalSeconds), '--touch-days', String(history.touchDays)];
   if (force) args.push('-f');
   const normalized = normalizeLegacyArgv([...args, USER, password, history.hosts.join(',')]);
   return buildConfig(parseOptions(normalized.argv), normalized.devices);
 }
 
-async function play(history: History): Promise<Model> {
+async function play(history: History, backend: Backend, clock: { now: number }): Promise<Model> {
+  stats.histories++;
   const directory = mkdtempSync(join(SCRATCH, 'ipcheck-abuse-'));
   const model = newModel();
-  let clock = START;
-  const now = () => clock;
+  const now = () => clock.now;
   let password: string = PASSWORDS[0];
-  // DNS answers what the server holds, as a real provider's DNS would.
-  const resolveHost = async (host: string) => model.serverHas.get(host)?.address ?? null;
+  const resolveHost = async (host: string) => backend.resolve(host, model);
   try {
     for (const s of history.steps) {
       switch (s.kind) {
         case 'run': {
-          answering = { model, history, now, forced: s.force, replies: [...s.replies] };
-          totalRuns++;
-          await runOnce(configFor(directory, history, password, s.address, s.force, serverUrl), now, resolveHost);
-          answering = undefined;
+          const run: Run & { scripts?: ScriptedReply[] } = { model, history, now, forced: s.force, replies: [...s.replies], scripts: (s as unknown as ScriptedRun).scripted?.map((r) => r.scripted) };
+          stats.runs++;
+          backend.begin(run);
+          try {
+            await runOnce(backend.adjust(configFor(directory, history, password, s.address, s.force, backend.url)), now, resolveHost);
+          } finally {
+            backend.end(run);
+          }
           break;
         }
         case 'advance':
-          clock += s.ms;
+          clock.now += s.ms;
           break;
         case 'jump':
+          stats.jumps++;
           if (s.ms < 0) {
             // Waits that were over before the clock went back were kept: they do not come back.
-            for (const [scope, until] of model.waits) if (until <= clock) model.waits.delete(scope);
+            for (const [scope, until] of model.waits) if (until <= clock.now) model.waits.delete(scope);
             model.segment++;
           }
-          clock += s.ms;
+          clock.now += s.ms;
           break;
         case 'restart':
           if (s.how === 'snapshot-lost') rmSync(join(directory, SNAPSHOT_FILE), { force: true });
           else if (existsSync(join(directory, EVENT_LOG_FILE))) appendFileSync(join(directory, EVENT_LOG_FILE), '{"seq":999999,"at":1,"type":"HostUpd');
           break;
         case 'user':
+          stats.userActions++;
+          // A user's action lifts the holds it covers (the model lifts them all: it cannot be stricter than that).
           switch (s.action) {
             case 'delete-err':
               rmSync(join(directory, ERR_FILE), { force: true });
@@ -432,41 +519,137 @@ async function play(history: History): Promise<Model> {
     }
     return model;
   } finally {
-    answering = undefined;
     rmSync(directory, { recursive: true, force: true });
   }
 }
 
-/** fast-check's report (seed, counterexample, shrinks) and the failure inside it. */
+/** fast-check's report (seed, shrunk counterexample) with the failure inside it. */
 function describeFailure(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
-  const cause = error.cause instanceof Error ? `\n${error.cause.stack ?? error.cause.message}` : '';
+  const cause = error.cause instanceof Error ? `\n${error.cause.message}` : '';
   return `${error.message}${cause}`;
 }
 
-describe('no abuse over long random histories (one-shot runs, real store, loopback server)', () => {
-  before(async () => {
-    replyServer = createServer((req, res) => respond(req, res, answering));
-    await new Promise<void>((resolve) => replyServer.listen(0, '127.0.0.1', resolve));
-    serverUrl = `http://127.0.0.1:${(replyServer.address() as AddressInfo).port}`;
-  });
-  after(async () => {
-    replyServer.closeAllConnections();
-    await new Promise<void>((resolve) => replyServer.close(() => resolve()));
+async function assertProperty(name: string, property: fc.IAsyncProperty<[History]>, numRuns: number, timeLimitMs: number): Promise<void> {
+  const started = Date.now();
+  const before = { ...stats };
+  try {
+    // The time limit keeps a slow machine within budget: fewer histories, still a pass or a failure.
+    await fc.assert(property, { numRuns, interruptAfterTimeLimit: timeLimitMs, markInterruptAsFailure: false });
+  } catch (error) {
+    assert.fail(describeFailure(error));
+  } finally {
+    const d = (key: keyof typeof stats) => stats[key] - before[key];
+    process.stderr.write(`# ${name}: ${d('histories')} histories, ${d('runs')} one-shot runs, ${d('requests')} requests (${d('forced')} forced), ` +
+      `${d('latches')} latching and ${d('waits')} waiting answers, ${d('jumps')} clock jumps, ${d('userActions')} user actions, ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+  }
+}
+
+describe('no abuse over long random histories (one-shot runs through the real pipeline and store)', () => {
+  test('a server answering anything: never latched, never waiting, never the same address within touch days, never under --min-interval', async () => {
+    const backend = await answeringServer();
+    try {
+      await assertProperty('answering server', fc.asyncProperty(historyOf(60), async (history) => {
+        const model = await play(history, backend, { now: START });
+        assert.deepEqual(model.violations, []);
+      }), Number(process.env.IPCHECK_ABUSE_RUNS ?? 150), 40_000);
+    } finally {
+      await backend.close();
+    }
   });
 
-  test('never a latched host, never during a wait, never the same address within touch days, never under min-interval', async () => {
-    const started = Date.now();
-    const runs = Number(process.env.IPCHECK_ABUSE_RUNS ?? 150);
+  test('the loopback NIC v2 server (honest, or scripted with every code, timeouts), clock and scheduler injected', async () => {
+    const clock = { now: START };
+    const backend = await nicBackend(() => clock.now);
+    const scriptedStep: fc.Arbitrary<Step> = fc.oneof(
+      { weight: 3, arbitrary: fc.record({
+        kind: fc.constant('run' as const),
+        address: fc.oneof({ weight: 8, arbitrary: fc.constantFrom(...PUBLIC) }, { weight: 1, arbitrary: fc.constantFrom(...NOT_USABLE) }),
+        force: fc.boolean().chain((f) => (f ? fc.boolean() : fc.constant(false))),
+        scripted: fc.array(scriptable, { maxLength: 1 }),
+      }).map((r): Step => ({ ...r, replies: r.scripted.map((x) => x.means) })) },
+      { weight: 2, arbitrary: step.filter((s) => s.kind !== 'run') },
+    );
+    const history = fc.record({
+      hosts: fc.integer({ min: 1, max: 3 }).map((n) => ALL_HOSTS.slice(0, n)),
+      minIntervalSeconds: fc.constantFrom(60, 300),
+      touchDays: fc.constantFrom(25, 3),
+      steps: fc.array(scriptedStep, { minLength: 5, maxLength: 40 }),
+    });
     try {
-      await fc.assert(fc.asyncProperty(historyOf(60), async (history) => {
-        const model = await play(history);
+      await assertProperty('NIC v2 server', fc.asyncProperty(history, async (h) => {
+        clock.now = START;
+        const model = await play(h, backend, clock);
         assert.deepEqual(model.violations, []);
-      }), { numRuns: runs, endOnFailure: false });
-    } catch (error) {
-      assert.fail(describeFailure(error));
+      }), Number(process.env.IPCHECK_ABUSE_NIC_RUNS ?? 30), 15_000);
     } finally {
-      process.stderr.write(`# no-abuse: ${runs} histories, ${totalRuns} one-shot runs, ${totalRequests} requests in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+      await backend.close();
+    }
+  });
+});
+
+describe('no abuse: the cases the histories found (regressions)', () => {
+  test('an account latch from the first request of a run stops the second one (two decisions in one run)', async () => {
+    const clock = { now: START };
+    const backend = await answeringServer();
+    try {
+      const history: History = { hosts: ['a.example.org', 'b.example.org'], minIntervalSeconds: 60, touchDays: 25, steps: [
+        // a is accepted, b's line is missing: a has a record, b none.
+        { kind: 'run', address: PUBLIC[0] as string, force: false, replies: [{ kind: 'lines', lines: ['good', 'unknown'] }] },
+        { kind: 'advance', ms: 26 * DAY },
+        // a is due for a refresh, b is unknown: two decisions, two requests; the first is answered badauth.
+        { kind: 'run', address: PUBLIC[0] as string, force: false, replies: [{ kind: 'account', code: 'badauth', status: 401 }] },
+      ] };
+      const requestsBefore = stats.requests;
+      const model = await play(history, backend, clock);
+      assert.deepEqual(model.violations, []);
+      assert.equal(stats.requests - requestsBefore, 2, 'the first run, then one request only');
+    } finally {
+      await backend.close();
+    }
+  });
+
+  test('-f right after a failed request waits for --min-interval; deleting ipcheck.err or ipcheck.wait lifts it', async () => {
+    const clock = { now: START };
+    const backend = await answeringServer();
+    try {
+      const run = (force: boolean, replies: Reply[] = []): Step => ({ kind: 'run', address: PUBLIC[0] as string, force, replies });
+      const history: History = { hosts: ['a.example.org'], minIntervalSeconds: 300, touchDays: 25, steps: [
+        run(false, [{ kind: 'drop', accepted: false }]),
+        { kind: 'advance', ms: 10 * SECOND },
+        run(true), // held: 10 s after the failed request
+        { kind: 'advance', ms: 100 * SECOND },
+        run(false), // held: the retry backoff (about a minute) is over, --min-interval (5 minutes) is not
+        { kind: 'advance', ms: 200 * SECOND },
+        run(false, [{ kind: 'lines', lines: ['w10s'] }]), // sent; answered with a short wait
+        { kind: 'advance', ms: 20 * SECOND },
+        run(true), // the wait is over, --min-interval is not
+        { kind: 'user', action: 'delete-wait' },
+        run(true, [{ kind: 'honest', code: 'good' }]), // the user's action lifts it
+      ] };
+      const requestsBefore = stats.requests;
+      const model = await play(history, backend, clock);
+      assert.deepEqual(model.violations, []);
+      assert.equal(stats.requests - requestsBefore, 3);
+    } finally {
+      await backend.close();
+    }
+  });
+
+  test('more than 20 hosts: an account latch or wait from the first batch stops the next batches', async () => {
+    const hosts = Array.from({ length: 25 }, (_, i) => `h${i}.example.org`);
+    for (const reply of [{ status: 401, body: 'badauth' }, { status: 503, body: '' }, { status: 200, body: 'good 127.0.0.1' }, { status: 429, body: '', headers: { 'Retry-After': '600' } }]) {
+      const nic = await startNicServer({ accounts: [{ username: USER, password: PASSWORDS[0], hosts }] });
+      const directory = mkdtempSync(join(SCRATCH, 'ipcheck-batches-'));
+      try {
+        nic.script(reply);
+        const config = configFor(directory, { hosts, minIntervalSeconds: 60, touchDays: 25, steps: [] }, PASSWORDS[0], PUBLIC[0] as string, false, nic.url);
+        await runOnce(config, () => START, async () => null);
+        assert.equal(nic.updates().length, 1, `after ${reply.status} ${reply.body}`);
+      } finally {
+        await nic.close();
+        rmSync(directory, { recursive: true, force: true });
+      }
     }
   });
 });

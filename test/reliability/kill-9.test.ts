@@ -3,55 +3,51 @@
 // start, nothing the daemon reported is lost, every recorded success matches a request the
 // server received, and a crash never makes an address go to the server twice.
 //
-// One loop: a daemon follows a log file (-A) while a writer appends a new address every few
-// ms; it is killed (SIGKILL) 5–150 ms after it started (or, one time in four, after it was
-// spawned, to hit the start-up: lock take-over, log repair, snapshot), then restarted.
+// Two lanes run side by side (a data directory, a NIC server and a followed log file each).
+// In each round a daemon is started and killed (SIGKILL) 5–150 ms after one of three moments,
+// chosen at random: its spawn (the start-up: lock take-over, log repair, snapshot), its start,
+// or its first update decision (the update itself: the attempt is recorded, the request is in
+// flight, the answer is being recorded). A writer appends a new address to the log every few
+// ms while it runs; in one round of three it writes a single address, so the daemon can finish
+// it and the next start re-detects an address that was already sent and recorded.
 import assert from 'node:assert/strict';
 import { appendFileSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { test } from 'node:test';
-import { startDnsServer } from '../../src/server/dns-server.js';
-import { startNicServer } from '../../src/server/nic-server.js';
 import type { Event } from '../../src/events.js';
-import { runCli } from '../support/run-cli.js';
+import { startDnsServer, type DnsServer } from '../../src/server/dns-server.js';
+import { startNicServer } from '../../src/server/nic-server.js';
 import { startDaemon } from '../support/daemon-process.js';
+import { runCli } from '../support/run-cli.js';
 
 const USER = 'alice';
 const PASSWORD = 'S3cret-pw_4417';
 const HOST = 'a.example.org';
 const MARK = 'pppd[812]: local  IP address';
 const KILLS = Number(process.env.IPCHECK_KILL9_ROUNDS ?? 200);
-/** The CLI `replay --json` runs on a copy of the log after every this-many kills (and the last). */
+const LANES = 2;
+/** The CLI `replay --json` runs on a copy of the log after every this-many kills of a lane. */
 const CLI_REPLAY_EVERY = 5;
-
-function addressOf(n: number): string {
-  return `81.2.${Math.floor(n / 250) % 256}.${(n % 250) + 1}`;
-}
 
 function logLine(address: string): string {
   return `Nov 25 07:30:01 gw ${MARK} ${address}\n`;
 }
 
-/** A small deterministic generator, so a failing run can be repeated with IPCHECK_KILL9_SEED. */
+/** A small seeded generator, so a failing run can be repeated with IPCHECK_KILL9_SEED. */
 function random(seed: number): () => number {
-  let state = seed >>> 0;
+  let state = seed >>> 0 || 1;
   return () => {
-    state = (Math.imul(state ^ (state >>> 15), 0x2c1b3c6d) + 0x9e3779b9) >>> 0;
-    state ^= state >>> 12;
-    return (state >>> 0) / 0x1_0000_0000;
+    state ^= state << 13; state >>>= 0;
+    state ^= state >>> 17;
+    state ^= state << 5; state >>>= 0;
+    return state / 0x1_0000_0000;
   };
 }
 
-interface LogCheck {
-  readonly events: Event[];
-  /** Bytes after the last newline (a torn line). */
-  readonly tail: string;
-}
-
 /** What `replay` relies on: every complete line is an event, numbered 1, 2, 3 … in order. */
-function checkLog(path: string): LogCheck {
+function readLog(path: string): { events: Event[]; tail: string } {
   const text = existsSync(path) ? readFileSync(path, 'utf8') : '';
   const lines = text.split('\n');
   const tail = lines.pop() ?? '';
@@ -66,75 +62,98 @@ function checkLog(path: string): LogCheck {
   return { events, tail };
 }
 
-test(`kill -9 at random moments, ${KILLS} times: the log replays, nothing reported is lost, no address is sent twice`, { timeout: 180_000 }, async () => {
-  const seed = Number(process.env.IPCHECK_KILL9_SEED ?? Date.now() % 1_000_000);
-  const rand = random(seed);
+interface Figures {
+  kills: number;
+  killedInStartUp: number;
+  killedWithUpdateInFlight: number;
+  inFlightReceivedByServer: number;
+  inFlightNeverSent: number;
+  restartsReDetectingRecordedAddress: number;
+  restartsReDetectingInFlightAddress: number;
+  tornLinesCut: number;
+  cliReplays: number;
+  requests: number;
+  addressesWritten: number;
+  sentTwice: string[];
+}
+
+async function lane(id: number, rounds: number, rand: () => number, dns: DnsServer, figures: Figures): Promise<void> {
   const nic = await startNicServer({ accounts: [{ username: USER, password: PASSWORD, hosts: [HOST] }] });
-  const dns = await startDnsServer(() => undefined);
-  const dir = mkdtempSync(join(tmpdir(), 'ipcheck-kill9-'));
+  const dir = mkdtempSync(join(tmpdir(), `ipcheck-kill9-${id}-`));
   const copies = join(dir, 'copies');
   mkdirSync(copies);
   const messages = join(dir, 'messages');
   writeFileSync(messages, 'Nov 25 07:00:00 gw kernel: booting\n');
   const log = join(dir, 'ipcheck.events.jsonl');
   const args = ['--server', nic.url, '--dns-server', dns.address, '-d', dir, '-A', MARK, '--syslog-file', messages, '--min-interval', '0', '-v', USER, PASSWORD, HOST];
-
   let written = 0;
-  const write = (): string => {
+  let lastWritten = '';
+  const write = (): void => {
     written++;
-    const address = addressOf(written);
-    appendFileSync(messages, logLine(address));
-    return address;
+    lastWritten = `81.${2 + id}.${Math.floor(written / 250) % 256}.${(written % 250) + 1}`;
+    appendFileSync(messages, logLine(lastWritten));
   };
   write();
-
   const replays: Promise<void>[] = [];
-  const figures = { startupKills: 0, midUpdateKills: 0, tornLinesCut: 0, inFlightAtKill: 0, acknowledgedRedetected: 0, cliReplays: 0 };
-  /** Addresses whose HostUpdated is in the log, with the number of requests seen for them then. */
+  /** Addresses recorded as accepted, with the number of requests the server had seen for them then. */
   const acknowledged = new Map<string, number>();
   let tornFragment: string | undefined;
-  const started = Date.now();
   try {
-    for (let round = 1; round <= KILLS; round++) {
+    for (let round = 1; round <= rounds; round++) {
+      const where = `lane ${id} round ${round}`;
+      const before = readLog(log).events.length;
       const daemon = startDaemon(args);
-      // 'close' comes after both pipes are drained ('exit' may come before the last output).
+      // 'close' comes after both pipes are drained; 'exit' may come before the last output.
       const closed = new Promise((resolve) => daemon.child.once('close', resolve));
-      const fromSpawn = rand() < 0.25;
+      const anchor = rand();
       const delay = 5 + Math.floor(rand() * 146);
-      // Half of the rounds stop writing early, so the daemon catches up and the next start
-      // re-detects an address it already sent and recorded.
-      const writeFor = rand() < 0.5 ? Math.floor(rand() * delay) : delay;
-      if (!fromSpawn) await daemon.waitForOutput(/started \(daemon\)/, 10_000);
-      const t0 = Date.now();
-      while (Date.now() - t0 < delay) {
-        if (Date.now() - t0 < writeFor) write();
-        await sleep(2 + Math.floor(rand() * 9));
+      const single = rand() < 1 / 3;
+      let writer: Promise<void> = Promise.resolve();
+      let writing = true;
+      if (anchor < 0.25) {
+        // Killed during the start-up; nothing new is written.
+      } else {
+        await daemon.waitForOutput(/started \(daemon\)/, 15_000);
+        await sleep(Math.floor(rand() * 40));
+        write();
+        if (!single) {
+          writer = (async () => {
+            while (writing) {
+              await sleep(2 + Math.floor(rand() * 9));
+              if (writing) write();
+            }
+          })();
+        }
+        // The update itself: from the first decision (if one comes within a second).
+        if (anchor >= 0.5) await daemon.waitForOutput(/updating a\.example\.org/, 1000).catch(() => undefined);
       }
+      await sleep(delay);
       daemon.child.kill('SIGKILL');
+      writing = false;
+      await writer;
       await daemon.exited(5000);
       await closed;
-      if (fromSpawn) figures.startupKills++;
+      figures.kills++;
       const output = daemon.output();
 
       // The log replays: every complete line is an event in order; anything after the last
-      // newline is only there when the test tore it on purpose and no daemon started since.
-      const { events, tail } = checkLog(log);
+      // newline is there only when the test tore it on purpose and no daemon started since.
+      const { events, tail } = readLog(log);
       const startedHere = /started \(daemon\)/.test(output);
+      if (!startedHere) figures.killedInStartUp++;
       if (tornFragment !== undefined && startedHere) {
-        assert.equal(tail, '', `round ${round}: the torn line was not cut at start:\n${output}`);
-        // assert.match(output, /torn write/, `round ${round}: the cut was not reported`);
+        assert.equal(tail, '', `${where}: the torn line was not cut at start:\n${output}`);
         figures.tornLinesCut++;
         tornFragment = undefined;
       }
-      if (tornFragment === undefined) assert.equal(tail, '', `round ${round}: the log ends in a torn line the test did not write: ${tail}`);
-      else assert.equal(tail, tornFragment);
+      assert.equal(tail, tornFragment ?? '', `${where}: the log ends in a torn line the test did not write`);
 
       // Nothing the daemon reported is lost: each event is printed after it is synced.
       for (const [, address] of output.matchAll(/sending \/nic\/update\?\S*myip=([\d.]+)/g)) {
-        assert.ok(events.some((e) => e.type === 'UpdateAttempted' && e.address === address), `round ${round}: "sending ${address}" was printed but is not in the log`);
+        assert.ok(events.some((e) => e.type === 'UpdateAttempted' && e.address === address), `${where}: "sending ${address}" was printed but is not in the log`);
       }
       for (const [, address] of output.matchAll(/a\.example\.org good ([\d.]+) -update successful/g)) {
-        assert.ok(events.some((e) => e.type === 'HostUpdated' && e.address === address), `round ${round}: "good ${address}" was printed but is not in the log`);
+        assert.ok(events.some((e) => e.type === 'HostUpdated' && e.address === address), `${where}: "good ${address}" was printed but is not in the log`);
       }
 
       // Every success in the log matches a request the server received; an address recorded
@@ -144,35 +163,45 @@ test(`kill -9 at random moments, ${KILLS} times: the log replays, nothing report
         const myip = request.query.get('myip') ?? '';
         requested.set(myip, (requested.get(myip) ?? 0) + 1);
       }
+      const fresh = events.slice(before);
+      const firstSeen = fresh.find((e) => e.type === 'CandidateObserved');
+      if (firstSeen?.type === 'CandidateObserved') {
+        const previous = events.slice(0, before);
+        if (acknowledged.has(firstSeen.address)) figures.restartsReDetectingRecordedAddress++;
+        const lastAttemptBefore = previous.findLast((e) => e.type === 'UpdateAttempted');
+        const answered = lastAttemptBefore && previous.some((e) => e.seq > lastAttemptBefore.seq && (e.type === 'HostUpdated' || e.type === 'UpdateFailed' || e.type === 'ReplyReceived'));
+        if (lastAttemptBefore?.type === 'UpdateAttempted' && !answered && lastAttemptBefore.address === firstSeen.address) figures.restartsReDetectingInFlightAddress++;
+      }
       for (const event of events) {
         if (event.type !== 'HostUpdated' || event.address === null) continue;
-        assert.ok((requested.get(event.address) ?? 0) >= 1, `round ${round}: HostUpdated ${event.address} without a request at the server`);
+        assert.ok((requested.get(event.address) ?? 0) >= 1, `${where}: HostUpdated ${event.address} without a request at the server`);
         if (!acknowledged.has(event.address)) acknowledged.set(event.address, requested.get(event.address) ?? 0);
       }
       for (const [address, count] of acknowledged) {
-        assert.equal(requested.get(address), count, `round ${round}: ${address} was sent again after the server accepted it and it was recorded`);
+        assert.equal(requested.get(address), count, `${where}: ${address} was sent again after the server accepted it and it was recorded`);
       }
-      const lastAttempt = events.findLast((e) => e.type === 'UpdateAttempted');
-      const lastOutcome = events.findLast((e) => e.type === 'HostUpdated' || e.type === 'UpdateFailed');
-      if (lastAttempt && (!lastOutcome || lastOutcome.seq < lastAttempt.seq)) figures.inFlightAtKill++;
-      else if (/sending/.test(output)) figures.midUpdateKills++;
+      const lastAttempt = fresh.findLast((e) => e.type === 'UpdateAttempted');
+      if (lastAttempt?.type === 'UpdateAttempted' && !fresh.some((e) => e.seq > lastAttempt.seq && (e.type === 'HostUpdated' || e.type === 'UpdateFailed' || e.type === 'ReplyReceived'))) {
+        figures.killedWithUpdateInFlight++;
+        if ((requested.get(lastAttempt.address ?? '') ?? 0) > 0) figures.inFlightReceivedByServer++;
+        else figures.inFlightNeverSent++;
+      }
 
-      // The CLI replay, on a copy taken now (the next daemon repairs and appends).
-      if (round % CLI_REPLAY_EVERY === 0 || round === KILLS) {
+      // The CLI's own replay, on a copy taken now (the next daemon repairs the log and appends).
+      if (round % CLI_REPLAY_EVERY === 0) {
         const copy = join(copies, String(round));
         mkdirSync(copy);
         copyFileSync(log, join(copy, 'ipcheck.events.jsonl'));
         if (existsSync(join(dir, 'ipcheck.state.json'))) copyFileSync(join(dir, 'ipcheck.state.json'), join(copy, 'ipcheck.state.json'));
         replays.push(runCli(['replay', '-d', copy, '--json']).then((result) => {
-          assert.equal(result.status, 0, `round ${round}: replay failed: ${result.stderr}`);
-          const replayed = JSON.parse(result.stdout) as { events: Event[] };
-          assert.equal(replayed.events.length, events.length);
+          assert.equal(result.status, 0, `${where}: replay failed: ${result.stderr}`);
+          assert.equal((JSON.parse(result.stdout) as { events: Event[] }).events.length, events.length, `${where}: replay shows another number of events`);
           figures.cliReplays++;
           rmSync(copy, { recursive: true, force: true });
         }));
       }
 
-      // One round in ten ends like a power cut in the middle of a write.
+      // One round in ten ends like a power cut in the middle of writing an event.
       if (tornFragment === undefined && rand() < 0.1) {
         tornFragment = `{"seq":${events.length + 1},"at":${Date.now()},"type":"HostUpd`;
         appendFileSync(log, tornFragment);
@@ -181,25 +210,44 @@ test(`kill -9 at random moments, ${KILLS} times: the log replays, nothing report
     await Promise.all(replays);
 
     // A last, clean run: the daemon settles on the last address written and stops on SIGTERM.
-    const last = addressOf(written);
     const final = startDaemon(args);
-    await final.waitForOutput(new RegExp(`already has ${last.replace(/\./g, '\\.')}|good ${last.replace(/\./g, '\\.')}|sent before a crash`), 15_000);
+    const shown = lastWritten.replace(/\./g, '\\.');
+    await final.waitForOutput(new RegExp(`already has ${shown}|good ${shown}|sent before a crash`), 15_000);
     final.child.kill('SIGTERM');
     assert.equal((await final.exited(5000)).code, 0, final.output());
-    const { events } = checkLog(log);
-    assert.equal(nic.addressOf(HOST)?.ipv4, last, 'the server ends with the last address');
-    assert.ok(events.some((e) => e.type === 'HostUpdated' && e.address === last) || /sent before a crash/.test(final.output()));
-    const status = await runCli(['replay', '-d', dir, '--json']);
-    assert.equal(status.status, 0, status.stderr);
+    readLog(log);
+    assert.equal(nic.addressOf(HOST)?.ipv4, lastWritten, `lane ${id}: the server ends with the last address`);
+    const replay = await runCli(['replay', '-d', dir, '--json']);
+    assert.equal(replay.status, 0, replay.stderr);
 
     const perAddress = new Map<string, number>();
     for (const request of nic.updates()) perAddress.set(request.query.get('myip') ?? '', (perAddress.get(request.query.get('myip') ?? '') ?? 0) + 1);
-    const twice = [...perAddress].filter(([, n]) => n > 1);
-    console.log(JSON.stringify({ seed, kills: KILLS, seconds: Math.round((Date.now() - started) / 1000), addressesWritten: written, requests: nic.updates().length, distinctAddressesSent: perAddress.size, sentTwice: twice, ...figures }));
-    assert.deepEqual(twice, [], 'no address went to the server twice');
+    figures.requests += nic.updates().length;
+    figures.addressesWritten += written;
+    figures.sentTwice.push(...[...perAddress].filter(([, n]) => n > 1).map(([address, n]) => `${address} ×${n}`));
   } finally {
     await nic.close();
-    await dns.close();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+test(`kill -9 at random moments, ${KILLS} times: the log replays, nothing reported is lost, no address is sent twice`, { timeout: 240_000 }, async () => {
+  const seed = Number(process.env.IPCHECK_KILL9_SEED ?? Date.now() % 1_000_000);
+  const dns = await startDnsServer(() => undefined);
+  const figures: Figures = {
+    kills: 0, killedInStartUp: 0, killedWithUpdateInFlight: 0, inFlightReceivedByServer: 0, inFlightNeverSent: 0,
+    restartsReDetectingRecordedAddress: 0, restartsReDetectingInFlightAddress: 0, tornLinesCut: 0, cliReplays: 0,
+    requests: 0, addressesWritten: 0, sentTwice: [],
+  };
+  const started = Date.now();
+  try {
+    await Promise.all(Array.from({ length: LANES }, (_, i) => lane(i, Math.ceil(KILLS / LANES), random(seed + i * 7919), dns, figures)));
+  } finally {
+    await dns.close();
+  }
+  // The figures for the report (seed: to repeat this run with IPCHECK_KILL9_SEED).
+  console.log(JSON.stringify({ seed, seconds: Math.round((Date.now() - started) / 1000), ...figures }));
+  assert.ok(figures.killedWithUpdateInFlight > 0, 'some kills landed while an update was in flight');
+  assert.ok(figures.restartsReDetectingRecordedAddress > 0, 'some restarts re-detected an address already sent and recorded');
+  assert.deepEqual(figures.sentTwice, [], 'no address went to the server twice');
 });

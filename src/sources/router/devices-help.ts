@@ -32,9 +32,9 @@ export function devicesHelp(): string {
     `${INDENT}               leave this option out to use the default`,
     '',
     `${INDENT}--forward port[/protocol],...`,
-    'Ports to be forward from your router to this machine (with -T).',
-    'Defaults to tcp protocol. Stay set until router turned off.',
-    'example: -T password --forward=80,8080/udp',
+    'Ports to be forward from your router to this machine: over telnet with -T',
+    '(they stay set until the router is turned off), else by NAT-PMP (--natpmp) or UPnP.',
+    'Defaults to tcp protocol. example: -T password --forward=80,8080/udp',
     '',
   ].join('\n');
 }
