@@ -44,17 +44,28 @@ function isUserError(error: unknown): boolean {
     ['ConfigFileError', 'AccountFileError'].includes((error as Error)?.constructor?.name ?? '');
 }
 
+/**
+ * Exits once the output is written. Everything that must last is already synced to disk, and
+ * waiting for the event loop to drain would only wait for idle keep-alive sockets and V8's
+ * background compilation of undici's HTTP parser (about 100 ms of a one-shot run).
+ */
+function exitWhenFlushed(status: number): void {
+  process.exitCode = status;
+  process.stdout.write('', () => process.stderr.write('', () => process.exit(status)));
+}
+
 main(process.argv.slice(2)).then(
-  (status) => { process.exitCode = status; },
-  (error: unknown) => {
+  exitWhenFlushed,
+  async (error: unknown) => {
     if (isUserError(error)) {
       process.stderr.write(`ipcheck: ${(error as Error).message}\n`);
-      process.exitCode = EXIT.badInput;
+      exitWhenFlushed(EXIT.badInput);
     } else {
-      const code = (error as NodeJS.ErrnoException)?.code;
-      const hint = code === 'EACCES' || code === 'EROFS' ? ' (check that the data directory -d is writable)' : code === 'ENOSPC' ? ' (the disk is full)' : '';
-      process.stderr.write(`ipcheck: ${(error as Error)?.message ?? String(error)}${hint}\n`);
-      process.exitCode = EXIT.updateFailed;
+      // A data directory that is full, read-only or not ours: say which file, why, and the fix.
+      const { storageFailure } = await import('./store/storage-error.js');
+      const storage = storageFailure(error);
+      process.stderr.write(`ipcheck: ${storage?.message ?? (error as Error)?.message ?? String(error)}\n`);
+      exitWhenFlushed(storage?.status ?? EXIT.updateFailed);
     }
   },
 );

@@ -1,7 +1,9 @@
-// The command line (after legacy normalization) parsed with yargs. No defaults are set here:
-// build-config.ts merges the command line over the --config files and then applies defaults,
+// The command line (after legacy normalization) parsed with yargs-parser: the parser of yargs
+// without the rest of it (its help and command handling, unused here, cost ~90 ms at every
+// start). No defaults are set here: build-config.ts merges the command line over the --config files and then applies defaults,
 // so that the command line always wins and an option's absence can be told apart.
-import yargs from 'yargs';
+import yargsParser from 'yargs-parser';
+import { printable } from '../address-ranges.js';
 
 export const FLAG_OPTIONS = [
   'backmx', 'custom', 'force', 'guess', 'options-help', 'no-https', 'logging', 'offline', 'port-8245', 'quiet',
@@ -40,31 +42,43 @@ function takeConfigFiles(argv: readonly string[]): { rest: string[]; files: stri
   return { rest, files };
 }
 
+const KNOWN = new Set<string>([...FLAG_OPTIONS, ...VALUE_OPTIONS]);
+
 export function parseOptions(argv: readonly string[]): RawOptions {
-  let failure: string | undefined;
   const { rest, files } = takeConfigFiles(argv);
-  const parser = yargs(rest)
-    .parserConfiguration({
+  const { argv: parsed, error } = yargsParser.detailed(rest, {
+    boolean: [...FLAG_OPTIONS],
+    string: [...VALUE_OPTIONS],
+    configuration: {
       'camel-case-expansion': false,
       'dot-notation': false,
-      'duplicate-arguments-array': false,
+      'duplicate-arguments-array': true,
+      'flatten-duplicate-arrays': true,
       'boolean-negation': false,
       'parse-numbers': false,
       'parse-positional-numbers': false,
-    })
-    .help(false)
-    .version(false)
-    .strictOptions()
-    .exitProcess(false)
-    .fail((message) => { failure = message; });
-  for (const name of FLAG_OPTIONS) parser.option(name, { type: 'boolean' });
-  for (const name of VALUE_OPTIONS) parser.option(name, { type: 'string', requiresArg: true });
-  const parsed = parser.parseSync() as unknown as RawOptions;
-  if (failure) throw new OptionsError(`${failure.replace(/^Unknown arguments?: /, 'unknown option ')}; ipcheck --help lists the options`);
-  for (const name of VALUE_OPTIONS) {
-    if (Array.isArray(parsed[name])) throw new OptionsError(`--${name} was given more than once`);
+      'short-option-groups': false,
+    },
+  });
+  if (error) throw new OptionsError(`the command line cannot be read (${printable(error.message, 200)}); ipcheck --help lists the options`);
+  const raw = parsed as unknown as Record<string, unknown>;
+  for (const key of Object.keys(raw)) {
+    if (key === '_' || key === '--') continue;
+    if (!KNOWN.has(key)) throw new OptionsError(`unknown option ${key.length === 1 ? '-' : '--'}${printable(key, 60)}; ipcheck --help lists the options`);
   }
-  parsed._ = (parsed._ ?? []).map(String);
-  if (files.length > 0) parsed.config = files;
-  return parsed;
+  for (const name of VALUE_OPTIONS) {
+    const value = raw[name];
+    if (Array.isArray(value)) throw new OptionsError(`--${name} was given more than once`);
+    if (value === '') throw new OptionsError(`--${name} needs a value`);
+  }
+  for (const name of FLAG_OPTIONS) {
+    // A flag given twice is still the flag.
+    if (Array.isArray(raw[name])) raw[name] = (raw[name] as unknown[]).some(Boolean);
+  }
+  if (!Array.isArray(raw._ ?? [])) throw new OptionsError('unknown option --_; ipcheck --help lists the options');
+  const operands = [...((raw._ as unknown[] | undefined) ?? []), ...((raw['--'] as unknown[] | undefined) ?? [])].map(String);
+  delete raw['--'];
+  const result = { ...raw, _: operands } as RawOptions;
+  if (files.length > 0) result.config = files;
+  return result;
 }

@@ -1,10 +1,10 @@
-// Runs the built CLI (dist/src/index.js, built by `npm test` before the tests) as a child
+// Runs the built CLI (dist/ipcheck.js, built by `npm test` before the tests) as a child
 // process, as cron or ppp ip-up would, and collects what it printed.
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
-export const CLI = resolve(import.meta.dirname, '../../dist/src/index.js');
+export const CLI = resolve(import.meta.dirname, '../../dist/ipcheck.js');
 
 export interface CliResult {
   readonly status: number | null;
