@@ -16,8 +16,6 @@ export interface BenchServer {
   target(host: string): UpdateTarget;
   /** The /nic/update requests that named this host. */
   updatesFor(host: string): RecordedRequest[];
-  /** Resolves with the first update for `host` (after the first `after` of them) or undefined after timeoutMs. */
-  waitForUpdate(host: string, after: number, timeoutMs: number): Promise<RecordedRequest | undefined>;
   close(): Promise<void>;
 }
 
@@ -35,16 +33,6 @@ export async function startBenchServer(hosts: readonly string[]): Promise<BenchS
     url: nic.url,
     target: (host) => ({ server: nic.url.replace(/^https?:\/\//, ''), username: BENCH_USER, password: BENCH_PASSWORD, host }),
     updatesFor,
-    async waitForUpdate(host, after, timeoutMs) {
-      const deadline = performance.now() + timeoutMs;
-      // Poll: requests for other hosts (other clients running at the same time) also arrive.
-      while (performance.now() < deadline) {
-        const seen = updatesFor(host);
-        if (seen.length > after) return seen[after];
-        await new Promise((resolve) => setTimeout(resolve, 1));
-      }
-      return undefined;
-    },
     async close() {
       await nic.close();
       await dns.close();

@@ -7,7 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startBenchServer, type BenchServer } from './bench-server.js';
 import { PEER_PERIODS, type DaemonCommand } from './daemon-latency.js';
-import { awaitFirstUpdate, lastLines, saysNotAvailable, spawnDaemon, type RunningDaemon } from './daemon-process.js';
+import { awaitFirstUpdate, lastLines, spawnDaemon, whyNoFirstUpdate, type RunningDaemon } from './daemon-process.js';
 import { ipcheckDaemon } from './ipcheck-command.js';
 import { ddclientDaemon, inadynDaemon, type Invocation } from './peer-commands.js';
 import { PEER_INSTALL_COMMAND, type Peers } from './peers.js';
@@ -67,37 +67,46 @@ export async function benchDaemonIdle(options: DaemonIdleOptions): Promise<Daemo
   const ipcheckDir = directory('ipcheck');
   const logFile = join(ipcheckDir, 'messages');
   writeFileSync(logFile, pppdConnectLines(address));
-  contenders.push({ name: 'ipcheck', how: 'follows the log file (-A TEXT --syslog-file FILE --daemon)', host: hosts.ipcheck, invocation: (options.daemonCommand ?? ipcheckDaemon)(server, ipcheckDir, hosts.ipcheck, logFile, PPPD_TEXT) });
+  contenders.push({
+    name: 'ipcheck',
+    how: 'follows the log file (-A TEXT --syslog-file FILE --daemon)',
+    host: hosts.ipcheck,
+    invocation: (options.daemonCommand ?? ipcheckDaemon)(server, ipcheckDir, hosts.ipcheck, logFile, PPPD_TEXT),
+  });
   const { ddclient, inadyn } = options.peers;
   if (ddclient) {
-    contenders.push({ name: 'ddclient', how: `ddclient ${ddclient.version}, -daemon=${PEER_PERIODS.ddclient} -foreground, usev4=ipv4`, host: hosts.ddclient, invocation: ddclientDaemon(ddclient, directory('ddclient'), server.target(hosts.ddclient), address, PEER_PERIODS.ddclient) });
+    contenders.push({
+      name: 'ddclient',
+      how: `ddclient ${ddclient.version}, -daemon=${PEER_PERIODS.ddclient} -foreground, usev4=ipv4`,
+      host: hosts.ddclient,
+      invocation: ddclientDaemon(ddclient, directory('ddclient'), server.target(hosts.ddclient), address, PEER_PERIODS.ddclient),
+    });
   }
   if (inadyn) {
-    contenders.push({ name: 'inadyn', how: `inadyn ${inadyn.version}, --foreground, period = ${PEER_PERIODS.inadyn}, checkip-command`, host: hosts.inadyn, invocation: inadynDaemon(inadyn, directory('inadyn'), server.target(hosts.inadyn), address, PEER_PERIODS.inadyn) });
+    contenders.push({
+      name: 'inadyn',
+      how: `inadyn ${inadyn.version}, --foreground, period = ${PEER_PERIODS.inadyn}, checkip-command`,
+      host: hosts.inadyn,
+      invocation: inadynDaemon(inadyn, directory('inadyn'), server.target(hosts.inadyn), address, PEER_PERIODS.inadyn),
+    });
   }
   const absent: IdleFigures[] = (['ddclient', 'inadyn'] as const)
     .filter((name) => options.peers[name] === undefined)
     .map((name) => ({ name, how: '', status: 'not-installed', message: `not installed: ${PEER_INSTALL_COMMAND}` }));
 
+  const startTimeoutMs = options.startTimeoutMs ?? 15_000;
   const daemons = contenders.map((c) => ({ contender: c, daemon: spawnDaemon(c.invocation) }));
   try {
-    const starts = await Promise.all(daemons.map(({ contender, daemon }) => awaitFirstUpdate(server, contender.host, daemon, options.startTimeoutMs ?? 15_000)));
+    const starts = await Promise.all(daemons.map(({ contender, daemon }) => awaitFirstUpdate(server, contender.host, daemon, startTimeoutMs)));
     const watched = daemons.filter((_, i) => starts[i] === 'updated');
     await new Promise((resolve) => setTimeout(resolve, options.settleMs ?? 3000));
     const figures = await watchIdle(server, watched, options);
     const results: IdleFigures[] = daemons.map(({ contender, daemon }, i) => {
-      const start = starts[i];
+      const start = starts[i] ?? 'silent';
       if (start === 'updated') return figures.get(contender.name) as IdleFigures;
-      const said = lastLines(daemon.output());
-      if (contender.name === 'ipcheck' && start === 'exited' && saysNotAvailable(said)) {
-        return { name: contender.name, how: contender.how, status: 'not-available', message: `ipcheck --daemon is not available yet (it answered: ${said})` };
-      }
-      return {
-        name: contender.name,
-        how: contender.how,
-        status: 'failed',
-        message: start === 'exited' ? `exited before its first update: ${said}` : `sent no update within ${(options.startTimeoutMs ?? 15_000) / 1000} s of starting: ${said}`,
-      };
+      const why = whyNoFirstUpdate(contender.name, start, daemon, startTimeoutMs);
+      const status = why.notAvailable && contender.name === 'ipcheck' ? 'not-available' : 'failed';
+      return { name: contender.name, how: contender.how, status, message: why.message };
     });
     return { durationMs: options.durationMs, clients: [...results, ...absent] };
   } finally {
@@ -131,13 +140,12 @@ async function watchIdle(server: BenchServer, watched: { contender: Contender; d
     }
     const ticks = after.own + after.children - (before.ticks.own + before.ticks.children);
     const cpuSeconds = ticks / clockTicksPerSecond();
-    const rssKiB = summarize(rss.get(contender.name) ?? []);
     figures.set(contender.name, {
       ...base,
       status: 'measured',
       cpuSeconds,
       cpuPercent: (cpuSeconds / elapsedSeconds) * 100,
-      ...(rssKiB && { rssKiB }),
+      rssKiB: summarize(rss.get(contender.name) ?? []),
       updatesWhileIdle: server.updatesFor(contender.host).length - before.updates,
     });
   }

@@ -6,7 +6,7 @@
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startBenchServer, type BenchServer } from './bench-server.js';
-import { awaitFirstUpdate, lastLines, saysNotAvailable, spawnDaemon, type RunningDaemon } from './daemon-process.js';
+import { awaitFirstUpdate, lastLines, spawnDaemon, whyNoFirstUpdate, type RunningDaemon } from './daemon-process.js';
 import { ipcheckDaemon } from './ipcheck-command.js';
 import type { Invocation } from './peer-commands.js';
 import { pppdConnectLines, PPPD_TEXT } from './pppd-log.js';
@@ -46,17 +46,11 @@ export async function benchDaemonLatency(options: DaemonLatencyOptions): Promise
   writeFileSync(logFile, pppdConnectLines('81.2.69.77'));
   const daemon = spawnDaemon((options.daemonCommand ?? ipcheckDaemon)(server, directory, host, logFile, PPPD_TEXT));
   try {
-    const start = await awaitFirstUpdate(server, host, daemon, options.startTimeoutMs ?? 15_000);
-    if (start === 'exited') {
-      const said = lastLines(daemon.output());
-      return saysNotAvailable(said)
-        ? { status: 'not-available', message: `ipcheck --daemon is not available yet (it answered: ${said})` }
-        : { status: 'failed', message: `ipcheck --daemon exited before its first update: ${said}` };
-    }
-    if (start === 'silent') {
-      return { status: 'failed', message: `ipcheck --daemon sent no update within ${(options.startTimeoutMs ?? 15_000) / 1000} s of starting: ${lastLines(daemon.output())}` };
-    }
-    return await timeChanges(server, daemon, host, logFile, options);
+    const startTimeoutMs = options.startTimeoutMs ?? 15_000;
+    const start = await awaitFirstUpdate(server, host, daemon, startTimeoutMs);
+    if (start === 'updated') return await timeChanges(server, daemon, host, logFile, options);
+    const why = whyNoFirstUpdate('ipcheck', start, daemon, startTimeoutMs);
+    return { status: why.notAvailable ? 'not-available' : 'failed', message: why.message };
   } finally {
     await daemon.stop();
     await server.close();
@@ -90,8 +84,7 @@ async function timeChanges(server: BenchServer, daemon: RunningDaemon, host: str
     missedInARow = 0;
     latencies.push(arrivedAt - appendedAt);
   }
-  const latencyMs = summarize(latencies);
-  return { status: 'measured', changes: latencies.length + missed, missed, ...(latencyMs && { latencyMs }), ...(note && { note }) };
+  return { status: 'measured', changes: latencies.length + missed, missed, latencyMs: summarize(latencies), note };
 }
 
 /** When (performance.now() scale) the first update carrying `address` arrived, or undefined. */

@@ -63,9 +63,18 @@ export async function awaitFirstUpdate(server: BenchServer, host: string, daemon
   return 'silent';
 }
 
-/** ipcheck builds without continuous mode answer that --daemon is not available. */
-export function saysNotAvailable(output: string): boolean {
-  return /not available/i.test(output);
+export interface NoFirstUpdate {
+  /** An ipcheck build without continuous mode, which answers that --daemon is not available. */
+  readonly notAvailable: boolean;
+  readonly message: string;
+}
+
+/** Why a daemon never sent its first update, for the report. */
+export function whyNoFirstUpdate(name: string, start: Exclude<FirstUpdate, 'updated'>, daemon: RunningDaemon, timeoutMs: number): NoFirstUpdate {
+  const said = lastLines(daemon.output());
+  if (start === 'silent') return { notAvailable: false, message: `${name} sent no update within ${timeoutMs / 1000} s of starting: ${said}` };
+  if (/not available/i.test(said)) return { notAvailable: true, message: `${name} --daemon is not available yet (it answered: ${said})` };
+  return { notAvailable: false, message: `${name} exited before its first update: ${said}` };
 }
 
 export function lastLines(output: string, count = 3): string {

@@ -169,17 +169,13 @@ export async function benchEventLog(options: EventLogOptions): Promise<EventLogR
       large,
       small,
       generateMs,
-      replay: { runs: replays.length, ...definedOnly(summaries) },
-      startup: { rounds: options.startupRounds, ...definedOnly(startupSummaries), failures: [...startup.large.failures, ...startup.small.failures].slice(0, 3) },
+      replay: { runs: replays.length, ...summaries },
+      startup: { rounds: options.startupRounds, ...startupSummaries, failures: [...startup.large.failures, ...startup.small.failures].slice(0, 3) },
       openings,
     };
   } finally {
     await server.close();
   }
-}
-
-function definedOnly<T extends Record<string, Summary | undefined>>(values: T): { [K in keyof T]?: Summary } {
-  return Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined)) as { [K in keyof T]?: Summary };
 }
 
 /** Opens the directory's Store in this process (as a run does) and closes it again. */

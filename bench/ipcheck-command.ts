@@ -1,4 +1,4 @@
-// ipcheck as users run it: the built CLI (dist/src/index.js) under this Node, pointed at the
+// ipcheck as users run it: the built CLI (dist/ipcheck.js) under this Node, pointed at the
 // bench server. The bench measures the build; it says so when the build is missing or older
 // than the sources instead of measuring something else.
 import { existsSync, readdirSync, statSync } from 'node:fs';

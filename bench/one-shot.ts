@@ -74,8 +74,6 @@ export async function benchOneShot(options: OneShotOptions): Promise<OneShotResu
     }
     const measured: ClientFigures[] = clients.map((client) => {
       const record = samples.get(client.name) as RunSamples;
-      const wallMs = record.wallMs();
-      const peakRssKiB = record.peakRssKiB();
       return {
         name: client.name,
         command: client.command,
@@ -83,19 +81,14 @@ export async function benchOneShot(options: OneShotOptions): Promise<OneShotResu
         ok: record.count,
         failed: record.failures.length,
         failures: record.failures.slice(0, MAX_FAILURES_SHOWN),
-        ...(wallMs && { wallMs }),
-        ...(peakRssKiB && { peakRssKiB }),
+        wallMs: record.wallMs(),
+        peakRssKiB: record.peakRssKiB(),
       };
     });
     const absent: ClientFigures[] = (['ddclient', 'inadyn'] as const)
       .filter((name) => options.peers[name] === undefined)
       .map((name) => ({ name, command: `not installed (${PEER_INSTALL_COMMAND})`, installed: false, ok: 0, failed: 0, failures: [] }));
-    const missing = missingPeersMessage(options.peers);
-    return {
-      rounds: options.rounds,
-      clients: [...measured, ...absent],
-      ...(missing && { missingPeers: missing }),
-    };
+    return { rounds: options.rounds, clients: [...measured, ...absent], missingPeers: missingPeersMessage(options.peers) };
   } finally {
     await server.close();
   }
@@ -111,7 +104,7 @@ function buildClients(server: BenchServer, options: OneShotOptions, hosts: Recor
   const clients: Client[] = [
     {
       name: 'ipcheck',
-      command: 'node dist/src/index.js --server URL -j --dns-server DNS --min-interval 0 -f -d DIR -a ADDRESS user password host',
+      command: 'node dist/ipcheck.js --server URL -j --dns-server DNS --min-interval 0 -f -d DIR -a ADDRESS user password host',
       host: hosts.ipcheck,
       invocation: (address) => ipcheckOnce(server, ipcheckDir, hosts.ipcheck, address),
     },

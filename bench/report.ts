@@ -59,8 +59,8 @@ export function renderReport(input: ReportInput): string {
     '## Reproduce',
     '',
     '```sh',
-    `${PEER_INSTALL_COMMAND}   # once; the bench installs nothing (Debian package \`time\` for /usr/bin/time, too)`,
-    'npm run build && npm run bench          # about 8 minutes on 2 cores; `npm run bench -- --quick` for a smoke run',
+    `${PEER_INSTALL_COMMAND} time   # once (time: GNU /usr/bin/time for peak memory); the bench installs nothing`,
+    'npm run build && npm run bench   # under 10 minutes on 2 cores; `npm run bench -- --quick` is a smoke run of under a minute',
     '```',
     '',
   ].join('\n');

@@ -1,22 +1,22 @@
-// `npm run bench [-- --quick]`: every benchmark, side by side with ddclient and inadyn where
+// `npm run bench [-- --quick] [--output PATH]`: every benchmark, side by side with ddclient and inadyn where
 // they are installed, then BENCHMARKS.md in the repository root. Installs nothing. The full
 // run takes under 10 minutes on 2 cores; --quick is a smoke run of well under a minute.
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { VERSION } from '../src/version.js';
 import { benchDaemonIdle, renderDaemonIdle } from './daemon-idle.js';
 import { benchDaemonLatency, renderDaemonLatency } from './daemon-latency.js';
 import { benchEventLog, renderEventLog } from './event-log.js';
 import { buildProblem, REPOSITORY } from './ipcheck-command.js';
+import { logScanNotMeasured, renderLogScan } from './log-scan-report.js';
 import { describeMachine } from './machine.js';
 import { describeMemoryProbe, findMemoryProbe, type MemoryProbe } from './measured-process.js';
 import { benchOneShot, renderOneShot, type OneShotResult } from './one-shot.js';
 import { locatePeers, missingPeersMessage, type Peers } from './peers.js';
 import { renderReport } from './report.js';
-import { formatBytes, formatMs, formatRatio, markdownTable, medianWithSpread } from './report-format.js';
-import { ratio, summarize } from './statistics.js';
+import { formatMs } from './report-format.js';
 import { benchStartupProfile, renderStartupProfile } from './startup-profile.js';
 
 export interface BenchSizes {
@@ -85,49 +85,17 @@ async function section(title: string, context: BenchContext, render: () => Promi
 }
 
 // Section 3 is written by another hand: bench/log-scan.ts exporting
-// benchLogScan({ sizeBytes, workDir }), one measurement per call. Until that file exists the
-// section says so; once it does, it is called with no change here. A result of the shape
-// { ipcheckMs, tacGrepMs } is tabulated over several calls; anything else is shown as it is.
+// benchLogScan({ sizeBytes, workDir }), one measurement per call. This hook calls it when the
+// file is there and says so when it is not; log-scan-report.ts tabulates what it returns.
 const LOG_SCAN_MODULE = join(import.meta.dirname, 'log-scan.ts');
 
-interface LogScanModule {
-  benchLogScan(options: { sizeBytes: number; workDir: string }): Promise<unknown>;
-}
-
-interface LogScanTiming {
-  readonly ipcheckMs: number;
-  readonly tacGrepMs: number;
-}
-
-function isLogScanTiming(value: unknown): value is LogScanTiming {
-  const candidate = value as Partial<LogScanTiming> | null;
-  return typeof candidate?.ipcheckMs === 'number' && typeof candidate.tacGrepMs === 'number';
-}
-
 export async function runLogScanIfPresent(sizeBytes: number, workDir: string, runs: number): Promise<string> {
-  const heading = `## 3. Log scan (-A on a ${formatBytes(sizeBytes)} log): ipcheck vs \`tac | grep -m1\``;
-  if (!existsSync(LOG_SCAN_MODULE)) return `${heading}\n\nNot measured: bench/log-scan.ts (\`benchLogScan({ sizeBytes, workDir })\`) is not written yet.`;
-  const loaded = (await import(pathToFileURL(LOG_SCAN_MODULE).href)) as Partial<LogScanModule>;
-  if (typeof loaded.benchLogScan !== 'function') return `${heading}\n\nNot measured: bench/log-scan.ts does not export benchLogScan.`;
+  if (!existsSync(LOG_SCAN_MODULE)) return logScanNotMeasured(sizeBytes, 'bench/log-scan.ts (`benchLogScan({ sizeBytes, workDir })`) is not written yet');
+  const loaded = (await import(pathToFileURL(LOG_SCAN_MODULE).href)) as { benchLogScan?: (options: { sizeBytes: number; workDir: string }) => Promise<unknown> };
+  if (typeof loaded.benchLogScan !== 'function') return logScanNotMeasured(sizeBytes, 'bench/log-scan.ts does not export benchLogScan');
   const results: unknown[] = [];
   for (let run = 0; run < runs; run++) results.push(await loaded.benchLogScan({ sizeBytes, workDir }));
-  if (!results.every(isLogScanTiming)) return `${heading}\n\n\`\`\`json\n${JSON.stringify(results, null, 2)}\n\`\`\``;
-  const ipcheck = summarize(results.map((r) => r.ipcheckMs));
-  const tacGrep = summarize(results.map((r) => r.tacGrepMs));
-  return [
-    heading,
-    '',
-    `bench/log-scan.ts writes a syslog-like file with the last \`local  IP address\` line 1000 lines before the end, ` +
-      `then times ipcheck's backwards scan (findLastMatch) and \`tac FILE | grep -m1 -F TEXT\`; both must find the same line. ` +
-      `${runs} run${runs === 1 ? '' : 's'}, each on a freshly written file (so both read from the page cache).`,
-    '',
-    markdownTable(['scan', 'time, median (p25–p75)'], [
-      ['ipcheck (findLastMatch, backwards)', medianWithSpread(ipcheck, formatMs)],
-      ['tac | grep -m1', medianWithSpread(tacGrep, formatMs)],
-    ]),
-    '',
-    `ipcheck / tac | grep: ${formatRatio(ratio(ipcheck, tacGrep))}.`,
-  ].join('\n');
+  return renderLogScan(sizeBytes, results);
 }
 
 export async function runAllBenchmarks(context: BenchContext): Promise<string[]> {
@@ -156,9 +124,16 @@ export async function runAllBenchmarks(context: BenchContext): Promise<string[]>
     const profile = await benchStartupProfile({ workDir: join(workDir, 'profile'), profiles: sizes.profiles, importRounds: sizes.importRounds, probe });
     const ipcheck = oneShot?.clients.find((c) => c.name === 'ipcheck');
     const floor = oneShot?.clients.find((c) => c.name === 'node -e 0');
-    return renderStartupProfile(profile, { ...(ipcheck?.wallMs && { ipcheckMs: ipcheck.wallMs }), ...(floor?.wallMs && { floorMs: floor.wallMs }) });
+    return renderStartupProfile(profile, { ipcheckMs: ipcheck?.wallMs, floorMs: floor?.wallMs });
   }));
   return sections;
+}
+
+/** `--output PATH` writes the report elsewhere (a smoke run need not replace the real one). */
+function outputPath(argv: readonly string[]): string {
+  const at = argv.indexOf('--output');
+  const given = at >= 0 ? argv[at + 1] : undefined;
+  return given ? resolve(given) : join(REPOSITORY, 'BENCHMARKS.md');
 }
 
 async function main(argv: readonly string[]): Promise<void> {
@@ -182,12 +157,12 @@ async function main(argv: readonly string[]): Promise<void> {
       ipcheckVersion: VERSION,
       peers,
       memoryProbe: describeMemoryProbe(probe),
-      ...(problem && { buildProblem: problem }),
+      buildProblem: problem,
       sections,
       elapsedMs: performance.now() - started,
       loadAtEnd: loadavg(),
     });
-    const output = join(REPOSITORY, 'BENCHMARKS.md');
+    const output = outputPath(argv);
     writeFileSync(output, report);
     progress(`wrote ${output}`);
   } finally {

@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { startBenchServer } from './bench-server.js';
 import { averageBreakdowns, breakDownProfile, phaseTotals, readCpuProfile, type ProfileBreakdown } from './cpu-profile.js';
 import { childEnvironment, ipcheckOnce, nodeFloor, REPOSITORY } from './ipcheck-command.js';
-import { runMeasured, type MemoryProbe } from './measured-process.js';
+import { runMeasured, type MemoryProbe, type ProcessMeasurement } from './measured-process.js';
+import type { Invocation } from './peer-commands.js';
 import { formatKiB, formatMs, markdownTable, medianWithSpread } from './report-format.js';
 import { RunSamples } from './run-samples.js';
 import { summarize, type Summary } from './statistics.js';
@@ -35,6 +36,9 @@ export interface StartupProfileResult {
   readonly floorMs?: Summary;
   readonly floorRssKiB?: Summary;
   readonly dependencies: readonly DependencyImport[];
+  /** The one-shot run, interleaved with the same run under `node --liftoff-only`. */
+  readonly oneShotMs?: Summary;
+  readonly liftoffOnlyMs?: Summary;
   readonly failures: readonly string[];
 }
 
@@ -76,36 +80,45 @@ export async function benchStartupProfile(options: StartupProfileOptions): Promi
     }
     const profile = averageBreakdowns(breakdowns);
 
+    // Then, interleaved: node -e 0, each loaded dependency imported alone, and the one-shot run
+    // with and without --liftoff-only (V8 then never optimizes WebAssembly in the background,
+    // which tells how much of the exit wait is undici's WebAssembly HTTP parser).
     const loaded = directDependencies().filter((name) => profile.packages.includes(name));
     const floor = new RunSamples();
     const imports = new Map(loaded.map((name) => [name, new RunSamples()]));
+    const exitTail = { plain: new RunSamples(), liftoffOnly: new RunSamples() };
+    let runNumber = 0;
+    const oneShot = (v8Flags: readonly string[]) => (): Promise<ProcessMeasurement | string> => {
+      const address = `81.2.70.${(runNumber++ % 250) + 1}`;
+      const plain = ipcheckOnce(server, directory, host, address);
+      return verifiedRun(server, { command: plain.command, args: [...v8Flags, ...plain.args] }, { host, address }, options.probe);
+    };
+    const importAlone = (invocation: Invocation) => async (): Promise<ProcessMeasurement | string> => {
+      const result = await runMeasured(invocation.command, invocation.args, options.probe, { cwd: REPOSITORY, env: childEnvironment() });
+      return result.exitCode === 0 ? result : `exit status ${result.exitCode ?? result.signal}: ${result.stderr.trim().split('\n').slice(-1).join('')}`;
+    };
+    const contenders = [
+      { label: 'node -e 0', samples: floor, run: importAlone(nodeFloor()) },
+      ...loaded.map((name) => ({ label: `import ${name}`, samples: imports.get(name) as RunSamples, run: importAlone(importOnly(name)) })),
+      { label: 'one-shot', samples: exitTail.plain, run: oneShot([]) },
+      { label: 'one-shot --liftoff-only', samples: exitTail.liftoffOnly, run: oneShot(['--liftoff-only']) },
+    ];
     for (let round = -1; round < options.importRounds; round++) {
-      const runs = [{ name: '', invocation: nodeFloor() }, ...loaded.map((name) => ({ name, invocation: importOnly(name) }))];
-      for (const { name, invocation } of runs) {
-        const result = await runMeasured(invocation.command, invocation.args, options.probe, { cwd: REPOSITORY, env: childEnvironment() });
-        if (round < 0) continue;
-        if (result.exitCode !== 0) {
-          failures.push(`import ${name || 'node -e 0'}: exit status ${result.exitCode}: ${result.stderr.trim().split('\n').slice(-1).join('')}`);
-          continue;
-        }
-        (name === '' ? floor : imports.get(name))?.add(result);
+      for (const { label, samples, run } of contenders) {
+        const outcome = await run();
+        if (round >= 0) samples.record(typeof outcome === 'string' ? `${label}: ${outcome}` : outcome);
       }
     }
-    const floorMs = floor.wallMs();
-    const floorRssKiB = floor.peakRssKiB();
-    const profiledWallMs = summarize(profiledWall);
+    failures.push(...contenders.flatMap((c) => c.samples.failures));
     return {
       profile,
       profiledRuns: breakdowns.length,
-      ...(profiledWallMs && { profiledWallMs }),
-      ...(floorMs && { floorMs }),
-      ...(floorRssKiB && { floorRssKiB }),
-      dependencies: loaded.map((name) => {
-        const record = imports.get(name) as RunSamples;
-        const wallMs = record.wallMs();
-        const peakRssKiB = record.peakRssKiB();
-        return { name, ...(wallMs && { wallMs }), ...(peakRssKiB && { peakRssKiB }) };
-      }),
+      profiledWallMs: summarize(profiledWall),
+      floorMs: floor.wallMs(),
+      floorRssKiB: floor.peakRssKiB(),
+      dependencies: loaded.map((name) => ({ name, wallMs: imports.get(name)?.wallMs(), peakRssKiB: imports.get(name)?.peakRssKiB() })),
+      oneShotMs: exitTail.plain.wallMs(),
+      liftoffOnlyMs: exitTail.liftoffOnly.wallMs(),
       failures: failures.slice(0, 3),
     };
   } finally {
@@ -114,8 +127,16 @@ export async function benchStartupProfile(options: StartupProfileOptions): Promi
 }
 
 /** A fresh Node that imports one package (resolved from the repository) and exits. */
-function importOnly(name: string) {
+function importOnly(name: string): Invocation {
   return { command: process.execPath, args: ['--input-type=module', '-e', `await import(${JSON.stringify(name)})`] };
+}
+
+/** What the --liftoff-only comparison says about the wait at exit. */
+function exitTailSentence(result: StartupProfileResult): string {
+  if (!result.oneShotMs || !result.liftoffOnlyMs) return 'The --liftoff-only comparison was not measured (the runs failed).';
+  return `The wait at exit, checked: the same one-shot run under \`node --liftoff-only\` (V8 then never optimizes WebAssembly ` +
+    `in the background) took ${medianWithSpread(result.liftoffOnlyMs, formatMs)} against ${medianWithSpread(result.oneShotMs, formatMs)} ` +
+    `without it, interleaved: ${formatMs(result.oneShotMs.median - result.liftoffOnlyMs.median)} of difference in the medians.`;
 }
 
 export function renderStartupProfile(result: StartupProfileResult, oneShot?: { ipcheckMs?: Summary; floorMs?: Summary }): string {
@@ -146,6 +167,8 @@ export function renderStartupProfile(result: StartupProfileResult, oneShot?: { i
     markdownTable(['#', 'phase', 'owner', 'sampled time', 'share'], profile.costs.slice(0, TOP_COSTS).map((cost, index) => [
       String(index + 1), phaseLabel[cost.phase], cost.owner, formatMs(cost.ms), share(cost.ms),
     ])),
+    '',
+    exitTailSentence(result),
     '',
     `Each dependency the run loads, imported alone in a fresh Node (\`node --input-type=module -e "await import('…')"\`), ` +
       `against \`node -e 0\` at ${formatMs(floor ?? Number.NaN)} and ${formatKiB(floorRss ?? Number.NaN)}:`,

@@ -42,3 +42,4 @@ export function ratio(a: Summary | undefined, b: Summary | undefined): number | 
   if (!a || !b || b.median === 0) return undefined;
   return a.median / b.median;
 }
+

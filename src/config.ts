@@ -87,7 +87,10 @@ export function checkHostname(host: string): string | undefined {
 /** Values that go into the query or a header must not be able to break them. */
 export function checkCredential(what: string, value: string): string | undefined {
   if (value === '') return `the ${what} is empty`;
-  if (/[\u0000-\u001f\u007f]/.test(value)) return `the ${what} contains a control character (such as a newline); check the file or the quoting`;
+  // The user name is shown in messages and ipcheck.err, so C1 controls (U+0080-U+009F, such as
+  // the terminal's CSI) are refused there too; the password is only ever sent, base64-encoded.
+  const control = what === 'user name' ? /[\u0000-\u001f\u007f-\u009f]/ : /[\u0000-\u001f\u007f]/;
+  if (control.test(value)) return `the ${what} contains a control character (such as a newline); check the file or the quoting`;
   if (what === 'user name' && value.includes(':')) return 'the user name contains ":", which HTTP Basic authentication cannot carry';
   return undefined;
 }

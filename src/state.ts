@@ -36,7 +36,8 @@ export interface HostState {
   readonly inFlight?: { readonly address: string | null; readonly at: number; readonly family: Family };
   /**
    * When the last request for this host left, whatever its answer: --min-interval counts from it.
-   * Forgotten when the user lifts a latch or a wait, so that a fix takes effect at once.
+   * Forgotten when the user lifts a latch or a wait or edits ipcheck.dat (touching it back asks for
+   * a refresh), so that what the user did takes effect at once.
    */
   readonly lastAttemptAt?: number;
 }
@@ -132,7 +133,7 @@ function apply(state: State, event: EventBody, at: number): State {
       return event.hosts.reduce((s, host) => withHost(s, host, (h) => {
         // 0.0.0.0 in ipcheck.dat means "update next time" (reference §8).
         const families = address === null ? without(h.families, 'ipv4') : { ...h.families, ipv4: { address, updatedAt: event.modifiedAt } };
-        return { ...h, families };
+        return { ...without(h, 'lastAttemptAt'), families };
       }), state);
     }
     case 'HostsResolved':

@@ -40,7 +40,7 @@ function flag(merged: Merged, name: string): boolean {
   const word = value.trim().toLowerCase();
   if (TRUE_WORDS.has(word)) return true;
   if (FALSE_WORDS.has(word)) return false;
-  throw new ConfigError(`${name} = ${JSON.stringify(value)} in the config file is not a yes/no value (use 1 or 0)`);
+  throw new ConfigError(`${name} = ${JSON.stringify(printable(value, 200))} in the config file is not a yes/no value (use 1 or 0)`);
 }
 
 function text(merged: Merged, name: string): string | undefined {
@@ -53,7 +53,7 @@ function number(merged: Merged, name: string, fallback: number, min: number, max
   const value = text(merged, name);
   if (value === undefined) return fallback;
   const n = Number(value);
-  if (!Number.isFinite(n) || n < min || n > max) throw new ConfigError(`--${name} ${JSON.stringify(value)} must be a number from ${min} to ${max}`);
+  if (!Number.isFinite(n) || n < min || n > max) throw new ConfigError(`--${name} ${JSON.stringify(printable(value, 200))} must be a number from ${min} to ${max}`);
   return n;
 }
 
@@ -64,7 +64,7 @@ function switchValue(merged: Merged, name: string, on: string): string {
   if (value === true) return on;
   const word = String(value).trim().toUpperCase();
   if (word === '') return 'NOCHG';
-  if (!/^[A-Z]+$/.test(word)) throw new ConfigError(`${name} = ${JSON.stringify(value)}: use ${on}, NOCHG or NO/OFF`);
+  if (!/^[A-Z]+$/.test(word)) throw new ConfigError(`${name} = ${JSON.stringify(printable(String(value), 200))}: use ${on}, NOCHG or NO/OFF`);
   return word;
 }
 
@@ -79,7 +79,7 @@ function serverUrl(merged: Merged, warnings: string[]): string {
   try {
     url = new URL(given === undefined ? DEFAULT_SERVER : /^https?:\/\//i.test(given) ? given : `https://${given}`);
   } catch {
-    throw new ConfigError(`--server ${JSON.stringify(given)} is not a URL; give the service's base URL, such as https://members.dyndns.org`);
+    throw new ConfigError(`--server ${JSON.stringify(printable(given ?? '', 200))} is not a URL; give the service's base URL, such as https://members.dyndns.org`);
   }
   if (url.username || url.password) throw new ConfigError('--server must not carry credentials: give them as Username Password or in --acctfile');
   if (url.search || url.hash) throw new ConfigError('--server is the base URL of the service, without ?query or #fragment');
@@ -219,7 +219,7 @@ export function buildConfig(raw: RawOptions, devices: readonly DeviceOption[], a
 
   const directory = resolve(text(merged, 'directory') ?? '.');
   if (!existsSync(directory) || !statSync(directory).isDirectory()) {
-    throw new ConfigError(`bad directory option: ${directory} does not exist or is not a directory; create it or fix -d`);
+    throw new ConfigError(`bad directory option: ${printable(directory, 200)} does not exist or is not a directory; create it or fix -d`);
   }
 
   const custom = flag(merged, 'custom');

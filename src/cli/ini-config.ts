@@ -1,6 +1,7 @@
 // --config FILE: the INI file of ipcheck.py (reference §3), section [ipcheck], with its opt_*
 // keys and globals; our own options may be written there too, by their long names.
 import { readFileSync, statSync } from 'node:fs';
+import { printable } from '../address-ranges.js';
 
 export class ConfigFileError extends Error {}
 
@@ -24,11 +25,13 @@ const LEGACY_KEYS: Readonly<Record<string, string>> = {
 };
 
 export function readIniConfig(path: string): IniValues {
+  // The path is shown in messages as the user gave it, control characters made visible.
+  const shown = printable(path, 200);
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    throw new ConfigFileError(`cannot read the config file ${path}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'it does not exist' : (error as Error).message}`);
+    throw new ConfigFileError(`cannot read the config file ${shown}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'it does not exist' : printable((error as Error).message, 200)}`);
   }
   const warnings: string[] = [];
   const mode = statSync(path).mode;
@@ -47,7 +50,7 @@ export function readIniConfig(path: string): IniValues {
         target = values;
       } else if (account) {
         const name = account[1] as string;
-        if (accounts.some((a) => a.name === name)) throw new ConfigFileError(`${path} line ${index + 1}: [account ${name}] appears twice`);
+        if (accounts.some((a) => a.name === name)) throw new ConfigFileError(`${shown} line ${index + 1}: [account ${name}] appears twice`);
         target = {};
         accounts.push({ name, values: target });
       } else {
@@ -58,15 +61,15 @@ export function readIniConfig(path: string): IniValues {
     }
     if (!target) return;
     const match = /^([^=:]+?)\s*[=:]\s*(.*)$/.exec(line);
-    if (!match) throw new ConfigFileError(`${path} line ${index + 1}: expected "key = value"`);
+    if (!match) throw new ConfigFileError(`${shown} line ${index + 1}: expected "key = value"`);
     const key = (match[1] as string).trim().toLowerCase().replace(/\s+$/, '');
     const name = LEGACY_KEYS[key] ?? key.replace(/_/g, '-');
     target[name] = (match[2] as string).trim();
   });
-  if (!sawSection) throw new ConfigFileError(`${path} has no [ipcheck] section (nor any [account NAME] section)`);
+  if (!sawSection) throw new ConfigFileError(`${shown} has no [ipcheck] section (nor any [account NAME] section)`);
   const holdsPassword = values.password !== undefined || accounts.some((a) => a.values.password !== undefined);
   if (holdsPassword && (mode & 0o077) !== 0) {
-    warnings.push(`${path} holds a password and can be read by other users; run chmod 600 ${path}`);
+    warnings.push(`${shown} holds a password and can be read by other users; run chmod 600 ${shown}`);
   }
   return { values, accounts, warnings };
 }

@@ -3,6 +3,7 @@
 // and a few odd long options (--https_only=0, --WBR=pw). This turns it into long options that
 // yargs understands, and sets the router device options aside (they are passed through as
 // written, in order, since their order is the detection priority).
+import { printable } from '../address-ranges.js';
 
 export interface LegacyOption {
   readonly long: string;
@@ -98,7 +99,7 @@ export function normalizeLegacyArgv(input: readonly string[]): NormalizedArgv {
       const letter = arg[j] as string;
       const general = GENERAL_LETTERS[letter];
       const device = DEVICE_LETTERS[letter];
-      if (!general && device === undefined) throw new ArgvError(`unknown option -${letter} (in ${arg}); ipcheck -h lists the options`);
+      if (!general && device === undefined) throw new ArgvError(`unknown option -${printable(letter)} (in ${printable(arg)}); ipcheck -h lists the options`);
       const takesValue = general ? general.takesValue : (device as boolean);
       let value: string | undefined;
       if (takesValue) {

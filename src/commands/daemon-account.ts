@@ -1,6 +1,7 @@
 // One account served by the daemon: its store (and lock), its pipeline, its watch on the
 // legacy files and its snapshots. A daemon serves one or several of these.
 import { type FSWatcher, watch } from 'node:fs';
+import type { Dispatcher } from 'undici';
 import { catchError, debounceTime, lastValueFrom, type Observable, of, Subject, type Subscription, timeout, toArray } from 'rxjs';
 import type { Config } from '../config.js';
 import { describeEvent } from '../describe-event.js';
@@ -10,9 +11,11 @@ import { EXIT } from '../exit-status.js';
 import { Output } from '../output.js';
 import { continuous, recordEvents } from '../pipeline.js';
 import { removeForwarded } from '../sinks/forward-ports.js';
+import { caAgent } from '../sinks/update-dispatcher.js';
 import { detectionChains } from '../sources/build-sources.js';
 import { WEB_CHECK_MIN_POLL_MS } from '../sources/web-checkip.js';
 import { DAT_FILE, ERR_FILE, WAIT_FILE } from '../store/legacy-files.js';
+import { storageFailure } from '../store/storage-error.js';
 import { Store } from '../store/store.js';
 import { VERSION } from '../version.js';
 
@@ -31,6 +34,7 @@ export class DaemonAccount {
     private readonly now: () => number,
     private readonly rechecks: Observable<EventOf<'RecheckStarted'>>,
     private readonly failed: (error: unknown) => void,
+    private readonly dispatcher: Dispatcher | undefined,
   ) {
     try {
       this.watcher = watch(config.directory, (_kind, name) => { if (name && LEGACY_NAMES.has(String(name))) this.legacyFilesChanged.next(); });
@@ -48,8 +52,10 @@ export class DaemonAccount {
     if (config.sources.some((s) => s.kind === 'web') && config.pollMs < WEB_CHECK_MIN_POLL_MS) {
       output.warn(`web check pages are read at most every ${WEB_CHECK_MIN_POLL_MS / 60_000} minutes (the protocol's policy for IP check services), not every ${config.pollMs / 1000} s`);
     }
+    const dispatcher = await caAgent(config);
     const store = await Store.open({ directory: config.directory, now, lockWaitMs: 0 });
-    const account = new DaemonAccount(config, store, output, now, rechecks, failed);
+    store.openingWarnings().forEach((warning) => output.warn(warning));
+    const account = new DaemonAccount(config, store, output, now, rechecks, failed, dispatcher);
     account.start();
     return account;
   }
@@ -67,11 +73,13 @@ export class DaemonAccount {
       ...detectionChains(config, { now, warn: (message) => output.warn(message) }),
       warn: (message) => output.warn(message),
       rechecks: this.rechecks,
+      ...(this.dispatcher ? { dispatcher: this.dispatcher } : {}),
       legacyFilesChanged: this.legacyFilesChanged.pipe(debounceTime(200)),
     }).subscribe({
       next: (event) => output.line(describeEvent(event)),
       error: (error: unknown) => {
-        output.error(`the daemon stopped on an unexpected error: ${(error as Error)?.message ?? String(error)}`);
+        const storage = storageFailure(error);
+        output.error(storage ? `the daemon stopped: ${storage.message}` : `the daemon stopped on an unexpected error: ${(error as Error)?.message ?? String(error)}`);
         this.failed(error);
       },
     });
@@ -96,6 +104,7 @@ export class DaemonAccount {
     }
     store.record({ type: 'RunFinished', status: EXIT.ok, message: `stopped by ${why}` });
     await store.close();
+    await this.dispatcher?.close();
   }
 
   private clearLatches(by: string): void {

@@ -9,6 +9,7 @@ import { EXIT, exitStatusFor } from '../exit-status.js';
 import { Output } from '../output.js';
 import { oneShot } from '../pipeline.js';
 import { detectionChains } from '../sources/build-sources.js';
+import { caAgent } from '../sinks/update-dispatcher.js';
 import { Store } from '../store/store.js';
 import { VERSION } from '../version.js';
 
@@ -16,12 +17,13 @@ export async function runOnce(config: Config): Promise<number> {
   const output = new Output(config);
   config.warnings.forEach((w) => output.warn(w));
   const now = runClock();
+  // Read before the store is touched: a --ca file that holds no certificate is bad input.
+  const dispatcher = await caAgent(config);
   const store = await Store.open({ directory: config.directory, now, lockWaitMs: 10_000 });
   try {
-    if (store.repair) output.warn(`the event log ended in a torn write (${store.repair.cutBytes} bytes, as after a power cut); it was cut back to the last complete event`);
+    store.openingWarnings().forEach((warning) => output.warn(warning));
     const started = store.record({ type: 'RunStarted', mode: 'once', version: VERSION, hosts: config.hosts, pid: process.pid });
     output.line(describeEvent(started));
-    const dispatcher = await dispatcherFor(config);
     const events = await lastValueFrom(oneShot(config, store, {
       now,
       resolveHost: hostResolver(config.dnsServer),
@@ -41,15 +43,6 @@ export async function runOnce(config: Config): Promise<number> {
   }
 }
 
-async function dispatcherFor(config: Config) {
-  if (!config.caFile) return undefined;
-  const { readFileSync } = await import('node:fs');
-  const { Agent } = await import('undici');
-  const ca = readFileSync(config.caFile, 'utf8');
-  const { rootCertificates } = await import('node:tls');
-  return new Agent({ connect: { ca: [...rootCertificates, ca], timeout: config.connectTimeoutMs } });
-}
-
 function finalMessage(status: number, events: readonly EventBody[]): string | undefined {
   switch (status) {
     case EXIT.noAddress: {
@@ -57,9 +50,14 @@ function finalMessage(status: number, events: readonly EventBody[]): string | un
       return `no usable address was found${tried > 0 ? ' (see above why)' : ''}, so nothing was sent`;
     }
     case EXIT.ok:
-      return events.some((e) => e.type === 'UpdateDecided') || events.some((e) => e.type === 'UpdateSkipped' && e.reason.startsWith('test run'))
+      // Not after a test run, nor when a request left unanswered by a crash may not have arrived.
+      return events.some((e) => e.type === 'UpdateDecided') || events.some((e) => e.type === 'UpdateSkipped' && (e.reason.startsWith('test run') || e.reason.startsWith('sent at')))
         ? undefined
         : 'the server already has the current address: no update needed';
+    case EXIT.updateFailed:
+      return events.some((e) => e.type === 'UpdateFailed')
+        ? undefined
+        : 'nothing was sent: the last attempt failed and the retry time has not come yet (see above); a later run tries again';
     default:
       return undefined;
   }

@@ -37,6 +37,22 @@ export function minIntervalEnds(state: State, host: string, family: Family, minI
   return ends > now ? ends : undefined;
 }
 
+/**
+ * A request for this very address that left without an answer being recorded (the process died
+ * between the attempt and the answer: the server may well have applied it). Sending it again at
+ * once would be a duplicate after every crash, and an update storm in a crash loop; never
+ * sending it again would leave DNS wrong for good if it never reached the server. So it counts
+ * as one more failed attempt: sent again, once, after the retry backoff. Returns when, if that
+ * is still ahead at `now`.
+ */
+export function unansweredUntil(state: State, host: string, family: Family, address: string | null, now: number): number | undefined {
+  const h = state.hosts[host];
+  const inFlight = h?.inFlight;
+  if (!inFlight || address === null || inFlight.family !== family || inFlight.address !== address || inFlight.at > now) return undefined;
+  const until = inFlight.at + retryDelayMs(host, (h?.failures?.count ?? 0) + 1);
+  return until > now ? until : undefined;
+}
+
 /** Why a host must not be sent anything now: a latch or a wait in force. */
 function stopReason(state: State, host: string, now: number): string | undefined {
   const latch = activeLatch(state, host);
@@ -62,6 +78,11 @@ function hostVerdict(state: State, host: string, family: Family, address: string
     if (now < retryAt && now >= failures.at) {
       return { due: false, reason: `retrying at ${new Date(retryAt).toISOString()} after ${failures.count} failed attempt${failures.count === 1 ? '' : 's'}` };
     }
+  }
+  const unanswered = unansweredUntil(state, host, family, address, now);
+  if (unanswered !== undefined && !policy.force) {
+    const inFlight = hostState?.inFlight;
+    return { due: false, reason: `sent at ${new Date(inFlight?.at ?? now).toISOString()} and no answer was recorded (a crash?); the server may have applied it, so it is sent again only at ${new Date(unanswered).toISOString()}, to make sure` };
   }
   if (minIntervalEnds(state, host, family, policy.minIntervalMs, now) !== undefined) {
     return { due: false, reason: `updated less than ${Math.round(policy.minIntervalMs / 1000)} s ago (--min-interval)` };

@@ -6,7 +6,7 @@ import { distinctUntilChanged, map, NEVER, type Observable, type SchedulerLike, 
 import type { EventOf } from '../events.js';
 import { retryDelayMs } from '../retry-backoff.js';
 import { activeLatch, type Candidate, lastCandidates, type State } from '../state.js';
-import { minIntervalEnds, type UpdatePolicy } from './decide-updates.js';
+import { minIntervalEnds, unansweredUntil, type UpdatePolicy } from './decide-updates.js';
 
 const DAY = 24 * 3600_000;
 
@@ -27,6 +27,12 @@ function hostTimes(state: State, policy: UpdatePolicy, now: number, candidate: C
   const waits = [h?.wait, state.account.wait].filter((w) => w && w.until > now).map((w) => w?.until as number);
   if (waits.length > 0) {
     push(Math.max(...waits), `the wait for ${host} is over`);
+    return;
+  }
+  const unanswered = unansweredUntil(state, host, candidate.family, candidate.address, now);
+  if (unanswered !== undefined) {
+    // A request left unanswered by a crash is sent again, to make sure, when its hold ends.
+    push(unanswered, `the request sent before a crash to ${host} is unanswered`);
     return;
   }
   if (h?.failures) {

@@ -61,7 +61,8 @@ function parseLines(input: ReplyInput): Outcome[] {
   const accountLine = lines.find((line) => isAccountCode(codeOf(line)));
   if (accountLine) {
     const code = codeOf(accountLine);
-    const detail = code === 'badauth' ? input.username : code === 'badsys' ? input.system : argumentOf(accountLine);
+    // What the server wrote after the code goes into messages and ipcheck.err: never raw.
+    const detail = code === 'badauth' ? input.username : code === 'badsys' ? input.system : printable(argumentOf(accountLine));
     return [latchAccount(code, detail)];
   }
 
@@ -91,7 +92,7 @@ function hostOutcome(input: ReplyInput, host: string, line: string): Outcome {
     return { kind: 'updated', host, code, addresses };
   }
   if (isHostCode(code)) {
-    return { kind: 'latched', scope: { host }, code, detail: argumentOf(line), message: hostLatchMessage(code, host) };
+    return { kind: 'latched', scope: { host }, code, detail: printable(argumentOf(line)), message: hostLatchMessage(code, host) };
   }
   if (code === '911') return serverWait(input, '911: a problem or maintenance on the server\'s side', undefined);
   if (code === '!active') {

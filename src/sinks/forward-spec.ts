@@ -1,5 +1,6 @@
 // Parses the --forward list of ipcheck.py: "80,5060/udp,time/udp,21/6" — ports or service
 // names, each with an optional protocol given by name or by IP protocol number (default tcp).
+import { printable } from '../address-ranges.js';
 
 export interface ForwardedPort {
   readonly port: number;
@@ -54,7 +55,7 @@ export function parseForwardSpec(spec: string, services: Readonly<Record<string,
   if (entries.every((entry) => entry === '')) throw new ForwardSpecError('--forward needs at least one port, e.g. --forward 80,5060/udp');
   const ports: ForwardedPort[] = [];
   for (const entry of entries) {
-    if (entry === '') throw new ForwardSpecError(`--forward "${spec}" has an empty entry; separate ports with single commas, e.g. 80,5060/udp`);
+    if (entry === '') throw new ForwardSpecError(`--forward "${printable(spec)}" has an empty entry; separate ports with single commas, e.g. 80,5060/udp`);
     const parsed = parseEntry(entry, services);
     if (!ports.some((p) => p.port === parsed.port && p.protocol === parsed.protocol)) ports.push(parsed);
   }
@@ -63,11 +64,11 @@ export function parseForwardSpec(spec: string, services: Readonly<Record<string,
 
 function parseEntry(entry: string, services: Readonly<Record<string, number>>): ForwardedPort {
   const parts = entry.split('/');
-  if (parts.length > 2) throw new ForwardSpecError(`--forward entry "${entry}" has more than one "/"; write port[/protocol], e.g. 5060/udp`);
+  if (parts.length > 2) throw new ForwardSpecError(`--forward entry "${printable(entry)}" has more than one "/"; write port[/protocol], e.g. 5060/udp`);
   const [portText = '', protocolText = 'tcp'] = parts.map((part) => part.trim().toLowerCase());
   const protocol = PROTOCOL_NAMES[protocolText];
   if (!protocol) {
-    throw new ForwardSpecError(`--forward entry "${entry}": unknown protocol "${protocolText}"; only tcp (6) and udp (17) can be forwarded`);
+    throw new ForwardSpecError(`--forward entry "${printable(entry)}": unknown protocol "${printable(protocolText)}"; only tcp (6) and udp (17) can be forwarded`);
   }
   return { port: parsePort(entry, portText, services), protocol };
 }
@@ -76,11 +77,11 @@ function parsePort(entry: string, text: string, services: Readonly<Record<string
   if (/^\d+$/.test(text)) {
     const port = Number(text);
     if (port >= 1 && port <= 65535) return port;
-    throw new ForwardSpecError(`--forward entry "${entry}": port ${text} is out of range; ports go from 1 to 65535`);
+    throw new ForwardSpecError(`--forward entry "${printable(entry)}": port ${text} is out of range; ports go from 1 to 65535`);
   }
   const port = Object.prototype.hasOwnProperty.call(services, text) ? services[text] : undefined;
   if (port === undefined) {
-    throw new ForwardSpecError(`--forward entry "${entry}": "${text}" is neither a port number nor a known service name (such as http, ssh, time)`);
+    throw new ForwardSpecError(`--forward entry "${printable(entry)}": "${printable(text)}" is neither a port number nor a known service name (such as http, ssh, time)`);
   }
   return port;
 }

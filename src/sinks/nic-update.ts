@@ -9,6 +9,8 @@ import type { EventBody, EventOf } from '../events.js';
 import { describeNetworkError } from '../network-error.js';
 import { parseReply, type Outcome } from '../protocol/parse-reply.js';
 import { basicAuthorization, buildUpdateUrl, type DnsSystem, hostBatches, USER_AGENT } from '../protocol/update-request.js';
+import { verifyingAgent } from './update-dispatcher.js';
+import { loadUndici } from '../load-undici.js';
 
 export interface NicUpdateOptions {
   readonly server: string;
@@ -79,7 +81,12 @@ function updateBatch(hosts: string[], decision: EventOf<'UpdateDecided'>, option
     type: 'UpdateAttempted', hosts, family, address: sendAddress ? address : null, offline: options.offline,
     url: `${url.origin}${url.pathname}${url.search}`, ...(carried ? { with: carried } : {}),
   };
-  return concat(of(attempted), defer(() => from(send(url, hosts, { family, address, sendAddress, carried }, options, deps))).pipe(mergeMap((events) => from(events))));
+  // undici is loaded before the attempt is recorded, so that a recorded attempt means the
+  // request is leaving: a crash while the module loads must not look like a request in flight.
+  return defer(() => loadUndici()).pipe(mergeMap((undici) => concat(
+    of(attempted),
+    defer(() => from(send(undici.request, deps.dispatcher ?? verifyingAgent(undici, options.totalTimeoutMs), url, hosts, { family, address, sendAddress, carried }, options, deps))).pipe(mergeMap((events) => from(events))),
+  )));
 }
 
 interface Sent {
@@ -89,9 +96,8 @@ interface Sent {
   readonly carried: { family: Family; address: string } | undefined;
 }
 
-async function send(url: URL, hosts: string[], sent: Sent, options: NicUpdateOptions, deps: NicUpdateDeps): Promise<EventBody[]> {
+async function send(request: typeof import('undici').request, dispatcher: Dispatcher, url: URL, hosts: string[], sent: Sent, options: NicUpdateOptions, deps: NicUpdateDeps): Promise<EventBody[]> {
   const { family, address, sendAddress } = sent;
-  const { request } = await import('undici');
   let status: number;
   let headers: Record<string, string | undefined>;
   let body: string;
@@ -106,7 +112,7 @@ async function send(url: URL, hosts: string[], sent: Sent, options: NicUpdateOpt
       headersTimeout: options.totalTimeoutMs,
       bodyTimeout: options.totalTimeoutMs,
       signal: AbortSignal.timeout(options.totalTimeoutMs),
-      ...(deps.dispatcher ? { dispatcher: deps.dispatcher } : {}),
+      dispatcher,
     });
     status = response.statusCode;
     headers = Object.fromEntries(Object.entries(response.headers).map(([k, v]) => [k.toLowerCase(), Array.isArray(v) ? v.join(', ') : v]));

@@ -8,6 +8,7 @@ import { checkAddress, printable } from '../address-ranges.js';
 import { describeNetworkError } from '../network-error.js';
 import { USER_AGENT } from '../protocol/update-request.js';
 import { type CandidateSource, failed, observed, rejected, type SourceEvent } from './source.js';
+import { loadUndici } from '../load-undici.js';
 
 export interface WebCheckipOptions {
   readonly url: string;
@@ -57,7 +58,7 @@ export function webCheckip(options: WebCheckipOptions, deps: WebCheckipDeps = {}
 }
 
 async function check(url: URL, name: string, options: WebCheckipOptions, deps: WebCheckipDeps): Promise<SourceEvent[]> {
-  const { request } = await import('undici');
+  const { request } = await loadUndici();
   const timeoutMs = options.timeoutMs ?? 15_000;
   const maxBytes = options.maxBytes ?? 64 * 1024;
   let body = '';

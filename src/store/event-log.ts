@@ -1,6 +1,7 @@
 // The event log: append-only JSON Lines, one event per line, each synced to disk before it
 // counts as written. A torn last line (power cut mid-write) is cut off when the log is opened.
 import { closeSync, fdatasyncSync, fstatSync, ftruncateSync, openSync, readSync, writeSync } from 'node:fs';
+import { StringDecoder } from 'node:string_decoder';
 import type { Event, EventBody } from '../events.js';
 
 export interface ReadResult {
@@ -48,17 +49,29 @@ export class EventLog {
   append(body: EventBody, at: number): Event {
     const event = { seq: this.lastSeqValue + 1, at, ...body } as Event;
     const line = Buffer.from(`${JSON.stringify(event)}\n`, 'utf8');
-    let written = 0;
-    while (written < line.length) written += writeSync(this.fd, line, written, line.length - written, this.size + written);
-    fdatasyncSync(this.fd);
+    try {
+      let written = 0;
+      while (written < line.length) written += writeSync(this.fd, line, written, line.length - written, this.size + written);
+      fdatasyncSync(this.fd);
+    } catch (error) {
+      // A full disk may have taken half the line: cut it, so the log stays whole.
+      try { ftruncateSync(this.fd, this.size); } catch { /* the next open cuts it */ }
+      throw Object.assign(error as NodeJS.ErrnoException, { path: (error as NodeJS.ErrnoException).path ?? this.path });
+    }
     this.size += line.length;
     this.lastSeqValue = event.seq;
     return event;
   }
 
-  /** Reads the events from a byte offset (0: all) to the end, in chunks, calling `each`. */
-  forEachFrom(offset: number, each: (event: Event) => void): number {
+  /**
+   * Reads the events from a byte offset (0: all) to the end, in chunks, calling `each`. A line
+   * in the middle that is not an event (a disk error, a hand edit) is passed to `skipped` with
+   * its byte offset and left out: the rest of the history still counts.
+   */
+  forEachFrom(offset: number, each: (event: Event) => void, skipped: (offset: number, line: string) => void = () => undefined): number {
     const buffer = Buffer.alloc(CHUNK);
+    // A character cut by a chunk boundary is decoded whole with the next chunk.
+    const decoder = new StringDecoder('utf8');
     let position = offset;
     let carry = '';
     let end = offset;
@@ -66,12 +79,16 @@ export class EventLog {
       const read = readSync(this.fd, buffer, 0, Math.min(CHUNK, this.size - position), position);
       if (read <= 0) break;
       position += read;
-      const text = carry + buffer.toString('utf8', 0, read);
+      const text = carry + decoder.write(buffer.subarray(0, read));
       const lines = text.split('\n');
       carry = lines.pop() ?? '';
       for (const line of lines) {
+        const start = end;
         end += Buffer.byteLength(line, 'utf8') + 1;
-        if (line.trim() !== '') each(JSON.parse(line) as Event);
+        if (line.trim() === '') continue;
+        const event = parseEventLine(line);
+        if (event) each(event);
+        else skipped(start, line);
       }
     }
     return end;

@@ -29,7 +29,14 @@ function isAlive(pid: number): boolean {
 function tryCreate(path: string): boolean {
   try {
     const fd = openSync(path, 'wx', 0o600);
-    writeSync(fd, `${process.pid}\n`);
+    try {
+      writeSync(fd, `${process.pid}\n`);
+    } catch (error) {
+      // A full disk: leave no empty lock behind.
+      closeSync(fd);
+      unlinkSync(path);
+      throw Object.assign(error as NodeJS.ErrnoException, { path });
+    }
     closeSync(fd);
     return true;
   } catch (error) {

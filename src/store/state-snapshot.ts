@@ -21,7 +21,7 @@ export async function readSnapshot(path: string): Promise<Snapshot | undefined> 
     const db = new Low<Snapshot | null>(new JSONFile<Snapshot | null>(path), null);
     await db.read();
     const data = db.data;
-    if (!data || data.format !== 1 || typeof data.seq !== 'number' || typeof data.offset !== 'number' || !data.state) return undefined;
+    if (!data || data.format !== 1 || typeof data.seq !== 'number' || typeof data.offset !== 'number' || !isStateShape(data.state, data.seq)) return undefined;
     return data;
   } catch {
     return undefined;
@@ -34,4 +34,12 @@ export async function writeSnapshot(path: string, snapshot: Snapshot): Promise<v
   const db = new Low<Snapshot>(new JSONFile<Snapshot>(path), snapshot);
   await db.write();
   chmodSync(path, 0o600);
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** A hand-edited or damaged snapshot must not crash every run: one that is not a state is not used. */
+function isStateShape(state: unknown, seq: number): state is State {
+  return isObject(state) && state.seq === seq && isObject(state.account) && typeof state.serverFailures === 'number' &&
+    isObject(state.hosts) && Object.values(state.hosts).every((host) => isObject(host) && isObject(host.families));
 }

@@ -120,6 +120,7 @@ describe('the harness at smoke size', () => {
     assert.ok(result.profile.costs.length > 0 && result.profile.costs.every((c) => c.ms >= 0));
     assert.ok(result.profile.packages.includes('rxjs'), `the run loads rxjs; seen: ${result.profile.packages.join(', ')}`);
     assert.ok(result.dependencies.length > 0 && result.dependencies.every((d) => (d.wallMs?.median ?? 0) > 0));
+    assert.ok((result.oneShotMs?.median ?? 0) > 0 && (result.liftoffOnlyMs?.median ?? 0) > 0, 'the run with and without --liftoff-only');
     const text = renderStartupProfile(result);
     assert.match(text, /^## 5\. Where the one-shot time goes/);
     sections.push(text);

@@ -4,13 +4,14 @@
 // server received, and a crash never makes an address go to the server twice.
 //
 // Two lanes run side by side (a data directory, a NIC server and a followed log file each).
-// In each round a daemon is started and killed (SIGKILL) 5–150 ms after one of three moments,
+// In each round a daemon is started and killed (SIGKILL) 5–150 ms after one of four moments,
 // chosen at random: its spawn (the start-up: lock take-over, log repair, snapshot), its start,
-// or its first update decision (the update itself: the attempt is recorded, the request is in
-// flight, the answer is being recorded). A writer appends a new address to the log every few
+// its first update decision (the first update: the attempt is recorded, the request is in
+// flight, the answer is being recorded) or its first success (the updates that follow). A writer appends a new address to the log every few
 // ms while it runs; in one round of three it writes a single address, so the daemon can finish
 // it and the next start re-detects an address that was already sent and recorded.
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { appendFileSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,7 +21,8 @@ import type { Event } from '../../src/events.js';
 import { startDnsServer, type DnsServer } from '../../src/server/dns-server.js';
 import { startNicServer } from '../../src/server/nic-server.js';
 import { startDaemon } from '../support/daemon-process.js';
-import { runCli } from '../support/run-cli.js';
+import { startFaultServer } from '../support/fault-server.js';
+import { CLI, runCli } from '../support/run-cli.js';
 
 const USER = 'alice';
 const PASSWORD = 'S3cret-pw_4417';
@@ -29,7 +31,7 @@ const MARK = 'pppd[812]: local  IP address';
 const KILLS = Number(process.env.IPCHECK_KILL9_ROUNDS ?? 200);
 const LANES = 2;
 /** The CLI `replay --json` runs on a copy of the log after every this-many kills of a lane. */
-const CLI_REPLAY_EVERY = 5;
+const CLI_REPLAY_EVERY = 10;
 
 function logLine(address: string): string {
   return `Nov 25 07:30:01 gw ${MARK} ${address}\n`;
@@ -98,6 +100,7 @@ async function lane(id: number, rounds: number, rand: () => number, dns: DnsServ
   /** Addresses recorded as accepted, with the number of requests the server had seen for them then. */
   const acknowledged = new Map<string, number>();
   let tornFragment: string | undefined;
+  let quietStart = false;
   try {
     for (let round = 1; round <= rounds; round++) {
       const where = `lane ${id} round ${round}`;
@@ -110,11 +113,14 @@ async function lane(id: number, rounds: number, rand: () => number, dns: DnsServ
       const single = rand() < 1 / 3;
       let writer: Promise<void> = Promise.resolve();
       let writing = true;
-      if (anchor < 0.25) {
+      if (anchor < 0.2) {
         // Killed during the start-up; nothing new is written.
       } else {
         await daemon.waitForOutput(/started \(daemon\)/, 15_000);
-        await sleep(Math.floor(rand() * 40));
+        // After a round that wrote one address, the daemon first looks at it again (sent and
+        // recorded, in flight, or not sent yet) before anything new is written.
+        if (quietStart) await daemon.waitForOutput(/shows [\d.]+/, 2000).catch(() => undefined);
+        else await sleep(Math.floor(rand() * 40));
         write();
         if (!single) {
           writer = (async () => {
@@ -124,9 +130,11 @@ async function lane(id: number, rounds: number, rand: () => number, dns: DnsServ
             }
           })();
         }
-        // The update itself: from the first decision (if one comes within a second).
-        if (anchor >= 0.5) await daemon.waitForOutput(/updating a\.example\.org/, 1000).catch(() => undefined);
+        // The first update (its decision, the module load, the request), or the ones after it.
+        if (anchor >= 0.4 && anchor < 0.7) await daemon.waitForOutput(/updating a\.example\.org/, 1000).catch(() => undefined);
+        if (anchor >= 0.7) await daemon.waitForOutput(/good [\d.]+ -update successful/, 2000).catch(() => undefined);
       }
+      quietStart = single && anchor >= 0.2;
       await sleep(delay);
       daemon.child.kill('SIGKILL');
       writing = false;
@@ -143,6 +151,7 @@ async function lane(id: number, rounds: number, rand: () => number, dns: DnsServ
       if (!startedHere) figures.killedInStartUp++;
       if (tornFragment !== undefined && startedHere) {
         assert.equal(tail, '', `${where}: the torn line was not cut at start:\n${output}`);
+        assert.match(output, /the event log ended in a torn write \(\d+ bytes, as after a power cut\)/, `${where}: the cut was not reported`);
         figures.tornLinesCut++;
         tornFragment = undefined;
       }
@@ -209,10 +218,10 @@ async function lane(id: number, rounds: number, rand: () => number, dns: DnsServ
     }
     await Promise.all(replays);
 
-    // A last, clean run: the daemon settles on the last address written and stops on SIGTERM.
+    // A last, clean run: a new address is sent, recorded, and the daemon stops on SIGTERM.
+    write();
     const final = startDaemon(args);
-    const shown = lastWritten.replace(/\./g, '\\.');
-    await final.waitForOutput(new RegExp(`already has ${shown}|good ${shown}|sent before a crash`), 15_000);
+    await final.waitForOutput(new RegExp(`good ${lastWritten.replace(/\./g, '\\.')}`), 15_000);
     final.child.kill('SIGTERM');
     assert.equal((await final.exited(5000)).code, 0, final.output());
     readLog(log);
@@ -233,6 +242,7 @@ async function lane(id: number, rounds: number, rand: () => number, dns: DnsServ
 
 test(`kill -9 at random moments, ${KILLS} times: the log replays, nothing reported is lost, no address is sent twice`, { timeout: 240_000 }, async () => {
   const seed = Number(process.env.IPCHECK_KILL9_SEED ?? Date.now() % 1_000_000);
+  console.log(`seed ${seed} (IPCHECK_KILL9_SEED=${seed} repeats this run)`);
   const dns = await startDnsServer(() => undefined);
   const figures: Figures = {
     kills: 0, killedInStartUp: 0, killedWithUpdateInFlight: 0, inFlightReceivedByServer: 0, inFlightNeverSent: 0,
@@ -250,4 +260,50 @@ test(`kill -9 at random moments, ${KILLS} times: the log replays, nothing report
   assert.ok(figures.killedWithUpdateInFlight > 0, 'some kills landed while an update was in flight');
   assert.ok(figures.restartsReDetectingRecordedAddress > 0, 'some restarts re-detected an address already sent and recorded');
   assert.deepEqual(figures.sentTwice, [], 'no address went to the server twice');
+});
+
+// The window the random kills rarely hit with the same address twice: the request has reached
+// the server (which may have applied it) and the process dies before the answer is recorded.
+test('a request in flight when the process dies is not sent again at once, and is sent once more a minute later to make sure', async () => {
+  const silent = await startFaultServer({ kind: 'silent' });
+  const nic = await startNicServer({ accounts: [{ username: USER, password: PASSWORD, hosts: [HOST] }] });
+  const dns = await startDnsServer(() => undefined);
+  const dir = mkdtempSync(join(tmpdir(), 'ipcheck-inflight-'));
+  const run = (server: string, env: NodeJS.ProcessEnv = {}) => runCli(['--server', server, '--dns-server', dns.address, '-d', dir, '--min-interval', '0', '-a', '81.2.69.161', USER, PASSWORD, HOST], { env });
+  try {
+    const child = spawn(process.execPath, [CLI, '--server', silent.url, '--dns-server', dns.address, '-d', dir, '--min-interval', '0', '--timeout', '30', '-a', '81.2.69.161', USER, PASSWORD, HOST], { stdio: 'ignore', env: { ...process.env, NODE_OPTIONS: '' } });
+    const gone = new Promise((resolve) => child.once('exit', resolve));
+    for (let waited = 0; silent.requests().length === 0; waited += 10) {
+      assert.ok(waited < 10_000, 'the request never reached the server');
+      await sleep(10);
+    }
+    child.kill('SIGKILL');
+    await gone;
+    const replay = await runCli(['replay', '-d', dir, '--json']);
+    assert.equal(replay.status, 0, replay.stderr);
+    const state = (JSON.parse(replay.stdout) as { state: { hosts: Record<string, { inFlight?: { address: string } }> } }).state;
+    assert.equal(state.hosts[HOST]?.inFlight?.address, '81.2.69.161', 'the state knows a request was in flight');
+
+    // At once (even with --min-interval 0): not sent again, and the output says why.
+    const again = await run(nic.url);
+    assert.equal(again.status, 0, again.stderr);
+    assert.equal(nic.updates().length, 0, 'a restart right after the crash sends nothing');
+    assert.match(again.stdout, /no answer was recorded \(a crash\?\); the server may have applied it/);
+
+    // Two minutes later (past the hold): sent once more, answered, recorded; then never again.
+    const later = new Date(Date.now() + 2 * 60_000).toISOString();
+    const confirmed = await run(nic.url, { IPCHECK_NOW: later });
+    assert.equal(confirmed.status, 0, confirmed.stderr);
+    assert.equal(nic.updates().length, 1);
+    assert.equal(nic.updates()[0]?.query.get('myip'), '81.2.69.161');
+    assert.match(confirmed.stdout, /good 81\.2\.69\.161/);
+    const after = await run(nic.url, { IPCHECK_NOW: later });
+    assert.equal(after.status, 0, after.stderr);
+    assert.equal(nic.updates().length, 1, 'the confirmed address is not sent again');
+  } finally {
+    await silent.close();
+    await nic.close();
+    await dns.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -1,16 +1,17 @@
-// A misbehaving "update server" for reliability tests: a raw TCP (or TLS) listener on loopback
+// A misbehaving "update server" for reliability tests: a raw TCP listener on loopback
 // that reads each request head and then does one thing wrong on purpose: never answers, stalls
 // in the middle of the body, resets the connection, sends 10 MB or an endless body, bytes that
 // are not UTF-8, a redirect, any HTTP status. It counts connections, requests and the bytes it
 // managed to send, so a test can tell what the client did (e.g. that it never came back).
 import { createServer as createNetServer, type AddressInfo, type Server, type Socket } from 'node:net';
-import { createServer as createTlsServer } from 'node:tls';
 
 export type Fault =
   /** Accepts and reads the request, never answers (the connection stays open). */
   | { readonly kind: 'silent' }
   /** Sends the status line, the headers and `sent` of a `length`-byte body, then nothing more. */
   | { readonly kind: 'stall'; readonly sent: string; readonly length: number }
+  /** Sends the status line and headers, then one byte of body every `everyMs`, forever. */
+  | { readonly kind: 'trickle'; readonly everyMs: number }
   /** Reads the request, then resets the connection (TCP RST). */
   | { readonly kind: 'reset' }
   /** Reads the request, then closes the connection without a byte of answer (FIN). */
@@ -29,12 +30,17 @@ export interface ReceivedRequest {
 }
 
 export interface FaultServer {
-  /** http(s)://host:port, for --server. */
+  /** http://host:port, for --server (https:// in front of it: a TLS handshake that never completes). */
   readonly url: string;
   readonly host: string;
   readonly port: number;
-  /** Connections accepted so far (a client that never came counts 0). */
+  /** TCP connections accepted so far (a client that never came counts 0). */
   connections(): number;
+  /**
+   * Connections on which the client sent something (a request, a TLS hello). undici may open
+   * an idle connection after an aborted request and close it unused: that is not an attempt.
+   */
+  contacts(): number;
   /** Request heads received so far. */
   requests(): readonly ReceivedRequest[];
   /** Bytes of answer written to the sockets (what the kernel took, not what the client read). */
@@ -45,8 +51,6 @@ export interface FaultServer {
 export interface FaultServerOptions {
   /** A loopback literal (127.0.0.0/8); default 127.0.0.1. */
   readonly host?: string;
-  /** Serve TLS with this key and certificate. */
-  readonly tls?: { readonly key: string | Buffer; readonly cert: string | Buffer };
 }
 
 const CHUNK = Buffer.alloc(64 * 1024, 'x');
@@ -88,6 +92,7 @@ export async function startFaultServer(fault: Fault, options: FaultServerOptions
   const sockets = new Set<Socket>();
   const received: ReceivedRequest[] = [];
   let connections = 0;
+  let contacts = 0;
   let sent = 0;
   const count = (n: number): void => { sent += n; };
 
@@ -99,6 +104,14 @@ export async function startFaultServer(fault: Fault, options: FaultServerOptions
         const text = head(200, { 'Content-Type': 'text/plain', 'Content-Length': String(fault.length) }) + fault.sent;
         count(Buffer.byteLength(text));
         socket.write(text);
+        return;
+      }
+      case 'trickle': {
+        const text = head(200, { 'Content-Type': 'text/plain', 'Content-Length': '1000000' });
+        count(Buffer.byteLength(text));
+        socket.write(text);
+        const timer = setInterval(() => { if (!socket.destroyed) { count(1); socket.write('g'); } }, fault.everyMs);
+        socket.once('close', () => clearInterval(timer));
         return;
       }
       case 'reset':
@@ -135,6 +148,7 @@ export async function startFaultServer(fault: Fault, options: FaultServerOptions
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
     socket.on('error', () => undefined); // the client went away: expected here
+    socket.once('data', () => { contacts++; });
     let buffered = '';
     let answered = false;
     socket.on('data', (chunk: Buffer) => {
@@ -154,21 +168,18 @@ export async function startFaultServer(fault: Fault, options: FaultServerOptions
     });
   };
 
-  const server: Server = options.tls
-    ? createTlsServer({ key: options.tls.key, cert: options.tls.cert }, onConnection)
-    : createNetServer(onConnection);
-  // A client that rejects our certificate aborts the handshake: nothing to do.
-  server.on('tlsClientError', () => undefined);
+  const server: Server = createNetServer(onConnection);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, host, () => { server.off('error', reject); resolve(); });
   });
   const { port } = server.address() as AddressInfo;
   return {
-    url: `${options.tls ? 'https' : 'http'}://${host}:${port}`,
+    url: `http://${host}:${port}`,
     host,
     port,
     connections: () => connections,
+    contacts: () => contacts,
     requests: () => received,
     bytesSent: () => sent,
     close: () => new Promise<void>((resolve) => {

@@ -91,6 +91,7 @@ function skipWord(reason: string, address: string | null): string | undefined {
   if (reason === 'already set offline') return 'already-offline';
   if (/^retrying at \S+ after \d+ failed attempts?$/.test(reason)) return 'retrying';
   if (/^updated less than \d+ s ago \(--min-interval\)$/.test(reason)) return 'min-interval';
+  if (/^sent at \S+ and no answer was recorded \(a crash\?\); the server may have applied it, so it is sent again only at \S+, to make sure$/.test(reason)) return 'unanswered';
   if (address !== null && reason === `the server already has ${address}`) return 'unchanged';
   if (address === null && reason === 'updated recently (the server detects the address)') return 'unchanged';
   return undefined;
@@ -103,8 +104,9 @@ function skipReason(word: string, address: string | null): string {
     case 'already-offline': return 'already set offline';
     case 'retrying': return 'retrying at 1970-01-01T00:00:00.000Z after 1 failed attempt';
     case 'min-interval': return 'updated less than 600 s ago (--min-interval)';
+    case 'unanswered': return 'sent at 1970-01-01T00:00:00.000Z and no answer was recorded (a crash?); the server may have applied it, so it is sent again only at 1970-01-01T00:01:00.000Z, to make sure';
     case 'unchanged': return address === null ? 'updated recently (the server detects the address)' : `the server already has ${address}`;
-    default: throw new Error(`skipped: unknown reason word "${word}" (latched, waiting, already-offline, retrying, min-interval, unchanged, or the reason in quotes)`);
+    default: throw new Error(`skipped: unknown reason word "${word}" (latched, waiting, already-offline, retrying, min-interval, unanswered, unchanged, or the reason in quotes)`);
   }
 }
 
@@ -250,7 +252,7 @@ export function duration(text: string): number {
   return Number(match[1]) * (UNIT_MS[match[2] ?? ''] ?? 1);
 }
 
-const HOST_FORM = 'host H [ipv4 ADDRESS updated WHEN] [ipv6 ADDRESS updated WHEN] [offline] [failed N at WHEN]';
+const HOST_FORM = 'host H [ipv4 ADDRESS updated WHEN] [ipv6 ADDRESS updated WHEN] [offline] [failed N at WHEN] [sent ADDRESS at WHEN]';
 
 function scopeOf(who: string): Scope {
   return who === 'account' ? { account: true } : { host: who };
@@ -263,6 +265,7 @@ function withHost(state: State, host: string, change: (h: HostState) => HostStat
 /**
  * Builds the state from facts separated by `;` (several `state:` lines add up):
  *   host H [ipv4 ADDRESS updated WHEN] [ipv6 ADDRESS updated WHEN] [offline] [failed N at WHEN]
+ *     [sent ADDRESS at WHEN]   (a request sent then and never answered: in flight at a crash)
  *   last seen ADDRESS [from SOURCE]   (or last seen6 …: the last candidate, seen now)
  *   latched H|account CODE
  *   wait H|account until WHEN [CODE]
@@ -288,6 +291,13 @@ export function buildState(facts: readonly string[], now: number): State {
           if (clause === 'failed' && /^\d+$/.test(rest[i + 1] ?? '') && rest[i + 2] === 'at' && rest[i + 3] !== undefined) {
             const failures = { count: Number(rest[i + 1]), at: relativeTime(rest[i + 3] ?? '', now) };
             state = withHost(state, host, (h) => ({ ...h, failures }));
+            i += 4;
+            continue;
+          }
+          if (clause === 'sent' && rest[i + 1] !== undefined && rest[i + 2] === 'at' && rest[i + 3] !== undefined) {
+            const address = addressOrAuto(rest[i + 1], fact);
+            const inFlight = { address, at: relativeTime(rest[i + 3] ?? '', now), family: address?.includes(':') ? 'ipv6' as const : 'ipv4' as const };
+            state = withHost(state, host, (h) => ({ ...h, inFlight }));
             i += 4;
             continue;
           }

@@ -29,7 +29,8 @@ export function compileUserPattern(
     // An alternative that matches the empty string reveals the number of groups.
     groups = (new RegExp(`(?:${source})|`).exec('') ?? []).length - 1;
   } catch (error) {
-    const detail = error instanceof Error ? error.message : String(error);
+    // The engine's message quotes the pattern raw.
+    const detail = printable(error instanceof Error ? error.message : String(error), 200);
     return { ok: false, reason: `the pattern "${printable(source)}" is not a valid regular expression (${detail})` };
   }
   if (groups < 1) {

@@ -14,14 +14,19 @@ export interface PageText {
 
 interface DomNode { type: string; data?: string; children?: DomNode[] }
 
-function collectText(node: DomNode, into: string[]): void {
-  if (node.type === 'text' && node.data !== undefined) {
-    const chunk = node.data.replace(/\s+/g, ' ').trim();
-    if (chunk) into.push(chunk);
-    return;
+// An explicit stack, not recursion: a page nested a few thousand levels deep (broken or hostile)
+// must not overflow the call stack.
+function collectText(root: DomNode, into: string[]): void {
+  const stack: DomNode[] = [root];
+  for (let node = stack.pop(); node !== undefined; node = stack.pop()) {
+    if (node.type === 'text' && node.data !== undefined) {
+      const chunk = node.data.replace(/\s+/g, ' ').trim();
+      if (chunk) into.push(chunk);
+    } else if (node.type !== 'comment') {
+      const children = node.children ?? [];
+      for (let i = children.length - 1; i >= 0; i--) stack.push(children[i] as DomNode);
+    }
   }
-  if (node.type === 'comment') return;
-  for (const child of node.children ?? []) collectText(child, into);
 }
 
 export async function pageText(markup: string): Promise<PageText> {

@@ -1,6 +1,7 @@
 // HTTP for UPnP: a router's web server is small and sometimes broken, so every exchange has a
 // time limit and a size limit, and every failure becomes a sentence a user can act on.
 import type { Dispatcher } from 'undici';
+import { loadUndici } from '../../load-undici.js';
 
 /** Larger than any real device description or SOAP reply; guards against a runaway answer. */
 const MAX_BODY_BYTES = 512 * 1024;
@@ -18,7 +19,7 @@ export type HttpTextResult =
   | { readonly ok: false; readonly reason: string };
 
 export async function httpText(url: string, options: HttpTextOptions): Promise<HttpTextResult> {
-  const { request } = await import('undici');
+  const { request } = await loadUndici();
   const signal = AbortSignal.timeout(options.timeoutMs);
   try {
     const response = await request(url, {
