@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // Entry: parse the command line, build the config, run; nothing else.
+import './hide-arguments.js';
 import { ArgvError, normalizeLegacyArgv } from './cli/legacy-argv.js';
 import { OptionsError, parseOptions } from './cli/options.js';
 import { ConfigError } from './config.js';
@@ -9,7 +10,6 @@ import { LockHeldError } from './store/lock-file.js';
 const SUBCOMMANDS = new Set(['demo', 'replay', 'status', 'clear']);
 
 async function main(argv: string[]): Promise<number> {
-  process.title = 'ipcheck';
   if (argv.length === 0) {
     const { USAGE } = await import('./cli/help-text.js');
     process.stdout.write(USAGE);

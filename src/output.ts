@@ -2,7 +2,7 @@
 // at the start of each run, as in ipcheck.py) and the system log with --syslog. Messages never
 // hold the password: nothing that carries it is ever described.
 import { spawn } from 'node:child_process';
-import { appendFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Level, Line } from './describe-event.js';
 import { LOG_FILE } from './store/legacy-files.js';
@@ -27,6 +27,8 @@ export class Output {
     if (options.logging) {
       this.logPath = join(options.directory, LOG_FILE);
       writeFileSync(this.logPath, `ipcheck/${VERSION}\nipcheck: ${new Date().toString()}\nipcheck: logging to ${this.logPath}\n`, { mode: 0o600 });
+      // An ipcheck.log left by an older run keeps its mode otherwise.
+      chmodSync(this.logPath, 0o600);
     }
   }
 

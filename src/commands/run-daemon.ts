@@ -18,22 +18,20 @@ export async function runDaemon(initial: readonly Config[], reload: () => Config
   const rechecks = new Subject<EventOf<'RecheckStarted'>>();
   let finish: (status: number) => void = () => undefined;
   const finished = new Promise<number>((resolve) => { finish = resolve; });
-  let stopping = false;
+  let stopping: string | undefined;
+  let opened = false;
   let failure = false;
   const accounts: DaemonAccount[] = [];
-  const stop = (why: string) => {
-    if (stopping) return;
-    stopping = true;
+  const stopAll = (why: string) => {
     void Promise.allSettled(accounts.map((account) => account.stop(why))).then(() => finish(failure ? EXIT.updateFailed : EXIT.ok));
   };
+  // A stop asked for while the accounts are still opening happens once they are open.
+  const stop = (why: string) => {
+    if (stopping) return;
+    stopping = why;
+    if (opened) stopAll(why);
+  };
   const failed = () => { failure = true; stop('error'); };
-  try {
-    for (const config of initial) accounts.push(await DaemonAccount.open(config, now, rechecks, failed));
-  } catch (error) {
-    await Promise.allSettled(accounts.map((account) => account.stop('a start-up error')));
-    throw error;
-  }
-  process.title = 'ipcheck [daemon]';
   const output = new Output(initial[0] as Config);
 
   const onSignal = (signal: NodeJS.Signals) => {
@@ -54,7 +52,21 @@ export async function runDaemon(initial: readonly Config[], reload: () => Config
       stop(signal);
     }
   };
+  // Signals are handled from the start, so that a SIGTERM during start-up is not lost.
   for (const signal of SIGNALS) process.on(signal, onSignal);
+  process.title = 'ipcheck [daemon]';
+  try {
+    for (const config of initial) {
+      if (stopping) break;
+      accounts.push(await DaemonAccount.open(config, now, rechecks, failed));
+    }
+  } catch (error) {
+    for (const signal of SIGNALS) process.off(signal, onSignal);
+    await Promise.allSettled(accounts.map((account) => account.stop('a start-up error')));
+    throw error;
+  }
+  opened = true;
+  if (stopping) stopAll(stopping);
   const status = await finished;
   for (const signal of SIGNALS) process.off(signal, onSignal);
   return status;

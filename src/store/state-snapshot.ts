@@ -32,7 +32,13 @@ export async function writeSnapshot(path: string, snapshot: Snapshot): Promise<v
   const { Low } = await import('lowdb');
   const { JSONFile } = await import('lowdb/node');
   const db = new Low<Snapshot>(new JSONFile<Snapshot>(path), snapshot);
-  await db.write();
+  // lowdb creates its temporary file with the umask's mode: keep it private from the start.
+  const umask = process.umask(0o077);
+  try {
+    await db.write();
+  } finally {
+    process.umask(umask);
+  }
   chmodSync(path, 0o600);
 }
 
