@@ -29,7 +29,16 @@ function collectText(root: DomNode, into: string[]): void {
   }
 }
 
+/** A status page has a few thousand tags at most; the parser's time grows with nesting. */
+export const MAX_TAGS = 20_000;
+
+export class PageTooComplexError extends Error {}
+
 export async function pageText(markup: string): Promise<PageText> {
+  let tags = 0;
+  for (let at = markup.indexOf('<'); at >= 0; at = markup.indexOf('<', at + 1)) {
+    if (++tags > MAX_TAGS) throw new PageTooComplexError(`the page has more than ${MAX_TAGS} tags, which no router status page has; is this really the router?`);
+  }
   const cheerio = await import('cheerio');
   const $ = cheerio.load(markup);
   const chunks: string[] = [];
