@@ -49,7 +49,6 @@ export interface Config {
   readonly checkDns: boolean;
   /** host[:port] of the DNS server for --makedat and -D lookups; the system resolver otherwise. */
   readonly dnsServer?: string;
-  readonly connectTimeoutMs: number;
   readonly totalTimeoutMs: number;
   readonly maxReplyBytes: number;
   readonly sources: SourceSpec[];

@@ -1,13 +1,13 @@
 // Host name lookups for --makedat (and the first run, which does what --makedat does) and -D.
 // --dns-server asks one server directly (e.g. the provider's, or a test's loopback server).
-import { Resolver } from 'node:dns/promises';
-import { lookup } from 'node:dns/promises';
+// node:dns is loaded on the first lookup: most runs make none.
 
 export type HostResolver = (host: string) => Promise<string | null>;
 
 export function hostResolver(dnsServer: string | undefined, timeoutMs = 5000): HostResolver {
   if (!dnsServer) {
     return async (host) => {
+      const { lookup } = await import('node:dns/promises');
       try {
         return (await lookup(host, { family: 4 })).address;
       } catch {
@@ -15,11 +15,15 @@ export function hostResolver(dnsServer: string | undefined, timeoutMs = 5000): H
       }
     };
   }
-  const resolver = new Resolver({ timeout: timeoutMs, tries: 2 });
-  resolver.setServers([dnsServer]);
+  let resolver: Promise<import('node:dns/promises').Resolver> | undefined;
+  const ready = () => (resolver ??= import('node:dns/promises').then(({ Resolver }) => {
+    const created = new Resolver({ timeout: timeoutMs, tries: 2 });
+    created.setServers([dnsServer]);
+    return created;
+  }));
   return async (host) => {
     try {
-      return (await resolver.resolve4(host))[0] ?? null;
+      return (await (await ready()).resolve4(host))[0] ?? null;
     } catch {
       return null;
     }

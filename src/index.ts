@@ -1,8 +1,11 @@
 #!/usr/bin/env node
 // Entry: parse the command line, build the config, run; nothing else.
 import './hide-arguments.js';
+// The one-shot path is loaded with the entry; subcommands, help and the daemon when asked for.
+import { buildConfigs } from './cli/build-config.js';
 import { ArgvError, normalizeLegacyArgv } from './cli/legacy-argv.js';
 import { OptionsError, parseOptions } from './cli/options.js';
+import { runOnce } from './commands/run-once.js';
 import { ConfigError } from './config.js';
 import { EXIT } from './exit-status.js';
 import { LockHeldError } from './store/lock-file.js';
@@ -26,13 +29,11 @@ async function main(argv: string[]): Promise<number> {
     const { printHelp } = await import('./commands/help.js');
     return printHelp(raw);
   }
-  const { buildConfigs } = await import('./cli/build-config.js');
   const configs = buildConfigs(raw, normalized.devices);
   if (configs.some((config) => config.daemon)) {
     const { runDaemon } = await import('./commands/run-daemon.js');
     return runDaemon(configs, () => buildConfigs(parseOptions(normalized.argv), normalized.devices));
   }
-  const { runOnce } = await import('./commands/run-once.js');
   // Several accounts: each in turn; the worst status wins.
   let status: number = EXIT.ok;
   for (const config of configs) status = Math.max(status, await runOnce(config));

@@ -8,7 +8,7 @@ export function describeNetworkError(error: unknown, host: string, timeoutMs: nu
     case 'ECONNRESET': case 'UND_ERR_SOCKET': return `${host} closed the connection before answering`;
     case 'ENOTFOUND': case 'EAI_AGAIN': return `the name ${host.replace(/:\d+$/, '')} does not resolve: check the spelling and the DNS setup`;
     case 'EHOSTUNREACH': case 'ENETUNREACH': return `${host} cannot be reached from this machine (no route)`;
-    case 'UND_ERR_CONNECT_TIMEOUT': return `${host} did not complete a connection (TCP and TLS handshake) within ${Math.round(Math.min(timeoutMs, 10_000) / 1000)} s`;
+    case 'CONNECT_TIMEOUT': case 'UND_ERR_CONNECT_TIMEOUT': return `${host} did not complete a connection (TCP and TLS handshake) within ${Math.round(timeoutMs / 1000)} s`;
     case 'UND_ERR_HEADERS_TIMEOUT': case 'UND_ERR_BODY_TIMEOUT': case 'TimeoutError': case 'AbortError':
       return `${host} did not answer within ${Math.round(timeoutMs / 1000)} s`;
     case 'DEPTH_ZERO_SELF_SIGNED_CERT': case 'SELF_SIGNED_CERT_IN_CHAIN': case 'UNABLE_TO_VERIFY_LEAF_SIGNATURE': case 'UNABLE_TO_GET_ISSUER_CERT': case 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY':

@@ -5,7 +5,6 @@
 //                                                                                             │
 //   record (event log + state + legacy files) ◄── nic-update ◄── post-update script ◄────────┘
 import { concat, concatMap, defer, distinctUntilChanged, EMPTY, filter, from, map, merge, mergeMap, type Observable, of, type OperatorFunction, type SchedulerLike, share, switchMap, tap, toArray } from 'rxjs';
-import type { Dispatcher } from 'undici';
 import { clockScheduler } from './clock.js';
 import type { Config } from './config.js';
 import { credentialFingerprint, credentialsMatch } from './credential-fingerprint.js';
@@ -32,7 +31,8 @@ import type { Store } from './store/store.js';
 export interface PipelineDeps {
   readonly now: () => number;
   readonly scheduler?: SchedulerLike;
-  readonly dispatcher?: Dispatcher;
+  /** --ca: PEM certificates trusted besides the system's roots. */
+  readonly extraCa?: readonly string[];
   readonly resolveHost: HostResolver;
   /** The detection chain (IPv4, or the only family configured). */
   readonly sources: readonly CandidateSource[];
@@ -168,7 +168,7 @@ function update(config: Config, store: Store, deps: PipelineDeps, decision: Even
   const outcomes = nicUpdate(decision, options, {
     now: deps.now,
     serverFailures: () => store.state.serverFailures,
-    ...(deps.dispatcher ? { dispatcher: deps.dispatcher } : {}),
+    ...(deps.extraCa ? { extraCa: deps.extraCa } : {}),
   }).pipe(record, toArray());
   return outcomes.pipe(concatMap((events) => {
     const script = config.execute ? scriptRunFor(events) : undefined;

@@ -260,7 +260,6 @@ export function buildConfig(raw: RawOptions, devices: readonly DeviceOption[], a
     makedat: flag(merged, 'makedat'),
     checkDns: flag(merged, 'check-dns'),
     ...(text(merged, 'dns-server') ? { dnsServer: text(merged, 'dns-server') as string } : {}),
-    connectTimeoutMs: 10_000,
     totalTimeoutMs: number(merged, 'timeout', 30, 1, 600) * 1000,
     maxReplyBytes: 64 * 1024,
     sources: sources(merged, devices),

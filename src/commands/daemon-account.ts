@@ -1,7 +1,6 @@
 // One account served by the daemon: its store (and lock), its pipeline, its watch on the
 // legacy files and its snapshots. A daemon serves one or several of these.
 import { type FSWatcher, watch } from 'node:fs';
-import type { Dispatcher } from 'undici';
 import { catchError, debounceTime, lastValueFrom, type Observable, of, Subject, type Subscription, timeout, toArray } from 'rxjs';
 import type { Config } from '../config.js';
 import { describeEvent } from '../describe-event.js';
@@ -11,11 +10,12 @@ import { EXIT } from '../exit-status.js';
 import { Output } from '../output.js';
 import { continuous, recordEvents } from '../pipeline.js';
 import { removeForwarded } from '../sinks/forward-ports.js';
-import { caAgent } from '../sinks/update-dispatcher.js';
+import { readExtraCa } from '../sinks/trusted-certificates.js';
 import { detectionChains } from '../sources/build-sources.js';
 import { WEB_CHECK_MIN_POLL_MS } from '../sources/web-checkip.js';
 import { DAT_FILE, ERR_FILE, WAIT_FILE } from '../store/legacy-files.js';
 import { storageFailure } from '../store/storage-error.js';
+import { catchUpLegacyFiles } from '../sinks/legacy-files.js';
 import { Store } from '../store/store.js';
 import { VERSION } from '../version.js';
 
@@ -34,7 +34,7 @@ export class DaemonAccount {
     private readonly now: () => number,
     private readonly rechecks: Observable<EventOf<'RecheckStarted'>>,
     private readonly failed: (error: unknown) => void,
-    private readonly dispatcher: Dispatcher | undefined,
+    private readonly extraCa: readonly string[] | undefined,
   ) {
     try {
       this.watcher = watch(config.directory, (_kind, name) => { if (name && LEGACY_NAMES.has(String(name))) this.legacyFilesChanged.next(); });
@@ -52,10 +52,11 @@ export class DaemonAccount {
     if (config.sources.some((s) => s.kind === 'web') && config.pollMs < WEB_CHECK_MIN_POLL_MS) {
       output.warn(`web check pages are read at most every ${WEB_CHECK_MIN_POLL_MS / 60_000} minutes (the protocol's policy for IP check services), not every ${config.pollMs / 1000} s`);
     }
-    const dispatcher = await caAgent(config);
+    const extraCa = await readExtraCa(config);
     const store = await Store.open({ directory: config.directory, now, lockWaitMs: 0 });
     store.openingWarnings().forEach((warning) => output.warn(warning));
-    const account = new DaemonAccount(config, store, output, now, rechecks, failed, dispatcher);
+    catchUpLegacyFiles(store.directory, config.hosts, store.state, store.endedWith, now());
+    const account = new DaemonAccount(config, store, output, now, rechecks, failed, extraCa);
     account.start();
     return account;
   }
@@ -73,7 +74,7 @@ export class DaemonAccount {
       ...detectionChains(config, { now, warn: (message) => output.warn(message) }),
       warn: (message) => output.warn(message),
       rechecks: this.rechecks,
-      ...(this.dispatcher ? { dispatcher: this.dispatcher } : {}),
+      ...(this.extraCa ? { extraCa: this.extraCa } : {}),
       legacyFilesChanged: this.legacyFilesChanged.pipe(debounceTime(200)),
     }).subscribe({
       next: (event) => output.line(describeEvent(event)),
@@ -104,7 +105,6 @@ export class DaemonAccount {
     }
     store.record({ type: 'RunFinished', status: EXIT.ok, message: `stopped by ${why}` });
     await store.close();
-    await this.dispatcher?.close();
   }
 
   private clearLatches(by: string): void {

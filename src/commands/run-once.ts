@@ -9,7 +9,8 @@ import { EXIT, exitStatusFor } from '../exit-status.js';
 import { Output } from '../output.js';
 import { oneShot } from '../pipeline.js';
 import { detectionChains } from '../sources/build-sources.js';
-import { caAgent } from '../sinks/update-dispatcher.js';
+import { catchUpLegacyFiles } from '../sinks/legacy-files.js';
+import { readExtraCa } from '../sinks/trusted-certificates.js';
 import { Store } from '../store/store.js';
 import { VERSION } from '../version.js';
 
@@ -18,10 +19,11 @@ export async function runOnce(config: Config): Promise<number> {
   config.warnings.forEach((w) => output.warn(w));
   const now = runClock();
   // Read before the store is touched: a --ca file that holds no certificate is bad input.
-  const dispatcher = await caAgent(config);
+  const extraCa = await readExtraCa(config);
   const store = await Store.open({ directory: config.directory, now, lockWaitMs: 10_000 });
   try {
     store.openingWarnings().forEach((warning) => output.warn(warning));
+    catchUpLegacyFiles(store.directory, config.hosts, store.state, store.endedWith, now());
     const started = store.record({ type: 'RunStarted', mode: 'once', version: VERSION, hosts: config.hosts, pid: process.pid });
     output.line(describeEvent(started));
     const events = await lastValueFrom(oneShot(config, store, {
@@ -29,14 +31,13 @@ export async function runOnce(config: Config): Promise<number> {
       resolveHost: hostResolver(config.dnsServer),
       ...detectionChains(config, { now, warn: (message) => output.warn(message) }),
       warn: (message) => output.warn(message),
-      ...(dispatcher ? { dispatcher } : {}),
+      ...(extraCa ? { extraCa } : {}),
     }).pipe(toArray()));
     for (const event of events) output.line(describeEvent(event));
     const status = exitStatusFor(events);
     const message = finalMessage(status, events);
     if (message) output.line({ level: status === EXIT.ok ? 'info' : 'error', text: message });
     store.record({ type: 'RunFinished', status, ...(message ? { message } : {}) });
-    await dispatcher?.close();
     return status;
   } finally {
     await store.close();

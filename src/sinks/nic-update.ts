@@ -2,15 +2,13 @@
 // proper user agent, bounded connect and total time and reply size. Every step is an event:
 // UpdateAttempted (recorded before the request leaves), ReplyReceived, then one outcome per host.
 import { concat, defer, from, type Observable, mergeMap, of, tap } from 'rxjs';
-import type { Dispatcher } from 'undici';
 import type { Family } from '../address.js';
 import { credentialFingerprint } from '../credential-fingerprint.js';
 import type { EventBody, EventOf } from '../events.js';
 import { describeNetworkError } from '../network-error.js';
 import { parseReply, type Outcome } from '../protocol/parse-reply.js';
 import { basicAuthorization, buildUpdateUrl, type DnsSystem, hostBatches, USER_AGENT } from '../protocol/update-request.js';
-import { verifyingAgent } from './update-dispatcher.js';
-import { loadUndici } from '../load-undici.js';
+import { boundedGet } from './bounded-get.js';
 
 export interface NicUpdateOptions {
   readonly server: string;
@@ -29,7 +27,8 @@ export interface NicUpdateOptions {
 }
 
 export interface NicUpdateDeps {
-  readonly dispatcher?: Dispatcher;
+  /** --ca: PEM certificates trusted besides the system's roots. */
+  readonly extraCa?: readonly string[];
   readonly now: () => number;
   /** Server failures in a row so far (from the state), for the growing wait. */
   readonly serverFailures: () => number;
@@ -81,12 +80,10 @@ function updateBatch(hosts: string[], decision: EventOf<'UpdateDecided'>, option
     type: 'UpdateAttempted', hosts, family, address: sendAddress ? address : null, offline: options.offline,
     url: `${url.origin}${url.pathname}${url.search}`, ...(carried ? { with: carried } : {}),
   };
-  // undici is loaded before the attempt is recorded, so that a recorded attempt means the
-  // request is leaving: a crash while the module loads must not look like a request in flight.
-  return defer(() => loadUndici()).pipe(mergeMap((undici) => concat(
+  return concat(
     of(attempted),
-    defer(() => from(send(undici.request, deps.dispatcher ?? verifyingAgent(undici, options.totalTimeoutMs), url, hosts, { family, address, sendAddress, carried }, options, deps))).pipe(mergeMap((events) => from(events))),
-  )));
+    defer(() => from(send(url, hosts, { family, address, sendAddress, carried }, options, deps))).pipe(mergeMap((events) => from(events))),
+  );
 }
 
 interface Sent {
@@ -96,27 +93,22 @@ interface Sent {
   readonly carried: { family: Family; address: string } | undefined;
 }
 
-async function send(request: typeof import('undici').request, dispatcher: Dispatcher, url: URL, hosts: string[], sent: Sent, options: NicUpdateOptions, deps: NicUpdateDeps): Promise<EventBody[]> {
-  const { family, address, sendAddress } = sent;
+async function send(url: URL, hosts: string[], sent: Sent, options: NicUpdateOptions, deps: NicUpdateDeps): Promise<EventBody[]> {
+  const { address, sendAddress } = sent;
   let status: number;
-  let headers: Record<string, string | undefined>;
+  let headers: Readonly<Record<string, string | undefined>>;
   let body: string;
   try {
-    const response = await request(url, {
-      method: 'GET',
+    ({ status, headers, body } = await boundedGet(url, {
       headers: {
         authorization: basicAuthorization(options.username, options.password),
         'user-agent': USER_AGENT,
         accept: 'text/plain',
       },
-      headersTimeout: options.totalTimeoutMs,
-      bodyTimeout: options.totalTimeoutMs,
-      signal: AbortSignal.timeout(options.totalTimeoutMs),
-      dispatcher,
-    });
-    status = response.statusCode;
-    headers = Object.fromEntries(Object.entries(response.headers).map(([k, v]) => [k.toLowerCase(), Array.isArray(v) ? v.join(', ') : v]));
-    body = await readBounded(response.body, options.maxReplyBytes);
+      totalTimeoutMs: options.totalTimeoutMs,
+      maxBytes: options.maxReplyBytes,
+      ...(deps.extraCa ? { extraCa: deps.extraCa } : {}),
+    }));
   } catch (error) {
     return [{ type: 'UpdateFailed', hosts, reason: `no answer from the update server: ${describeNetworkError(error, url.host, options.totalTimeoutMs)}`, transient: true }];
   }
@@ -150,20 +142,4 @@ function outcomeEvent(outcome: Exclude<Outcome, { kind: 'updated' }>, options: N
     case 'failed':
       return { type: 'UpdateFailed', hosts: outcome.hosts, reason: outcome.reason, transient: outcome.transient };
   }
-}
-
-async function readBounded(body: AsyncIterable<unknown> & { destroy(): unknown }, maxBytes: number): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body) {
-    const buffer = chunk as Buffer;
-    size += buffer.length;
-    if (size > maxBytes) {
-      body.destroy();
-      throw Object.assign(new Error(`the reply is larger than ${maxBytes} bytes, which no dyndns2 server sends; check --server`), { code: 'REPLY_TOO_LARGE' });
-    }
-    chunks.push(buffer);
-  }
-  // Replies are ASCII; anything else is shown, never trusted.
-  return Buffer.concat(chunks).toString('utf8');
 }

@@ -4,6 +4,8 @@
 // a replay, so that is acceptable here. The Low/JSONFile pair is used directly because
 // JSONFilePreset silently keeps everything in memory when NODE_ENV=test.
 import { chmodSync } from 'node:fs';
+import { Low } from 'lowdb';
+import { JSONFile } from 'lowdb/node';
 import type { State } from '../state.js';
 
 export interface Snapshot {
@@ -16,8 +18,6 @@ export interface Snapshot {
 
 export async function readSnapshot(path: string): Promise<Snapshot | undefined> {
   try {
-    const { Low } = await import('lowdb');
-    const { JSONFile } = await import('lowdb/node');
     const db = new Low<Snapshot | null>(new JSONFile<Snapshot | null>(path), null);
     await db.read();
     const data = db.data;
@@ -29,8 +29,6 @@ export async function readSnapshot(path: string): Promise<Snapshot | undefined> 
 }
 
 export async function writeSnapshot(path: string, snapshot: Snapshot): Promise<void> {
-  const { Low } = await import('lowdb');
-  const { JSONFile } = await import('lowdb/node');
   const db = new Low<Snapshot>(new JSONFile<Snapshot>(path), snapshot);
   // lowdb creates its temporary file with the umask's mode: keep it private from the start.
   const umask = process.umask(0o077);
