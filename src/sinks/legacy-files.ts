@@ -12,6 +12,17 @@ const CHANGES_PROJECTION = new Set<Event['type']>([
   'HostUpdated', 'HostLatched', 'ErrorCleared', 'WaitRequested', 'WaitCleared', 'DatFileRead', 'HostsResolved',
 ]);
 
+/**
+ * The last run may have died between recording an event and writing the files it changes
+ * (kill -9, a power cut): they would still say what was true before, and be taken for the
+ * user's edits (an old ipcheck.dat sends its address again, a missing ipcheck.err lifts a
+ * latch). When the log ends with such an event, they are brought up to date before they are
+ * read; once, when the store is opened.
+ */
+export function catchUpLegacyFiles(directory: string, hosts: readonly string[], state: State, endedWith: Event['type'] | undefined, now: number): void {
+  if (endedWith !== undefined && CHANGES_PROJECTION.has(endedWith)) writeProjection(directory, hosts, state, now);
+}
+
 export function legacyFilesSink(directory: string, hosts: readonly string[], state: () => State, now: () => number) {
   return (event: Event): void => {
     if (event.type === 'ReplyReceived') writeHtml(directory, event.body);

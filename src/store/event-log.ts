@@ -23,7 +23,15 @@ export class EventLog {
   private lastSeqValue: number;
   readonly repair: Repair | undefined;
 
-  private constructor(readonly path: string, fd: number, size: number, lastSeq: number, repair: Repair | undefined) {
+  private constructor(
+    readonly path: string,
+    fd: number,
+    size: number,
+    lastSeq: number,
+    repair: Repair | undefined,
+    /** The type of the last event when the log was opened: what the last run did last. */
+    readonly endedWith: Event['type'] | undefined,
+  ) {
     this.fd = fd;
     this.size = size;
     this.lastSeqValue = lastSeq;
@@ -33,8 +41,8 @@ export class EventLog {
   /** Opens (creating, 0600) the log; the caller holds the directory lock. */
   static open(path: string): EventLog {
     const fd = openSync(path, 'a+', 0o600);
-    const { size, lastSeq, repair } = repairTail(fd);
-    return new EventLog(path, fd, size, lastSeq, repair);
+    const { size, lastSeq, repair, endedWith } = repairTail(fd);
+    return new EventLog(path, fd, size, lastSeq, repair, endedWith);
   }
 
   get lastSeq(): number {
@@ -110,7 +118,7 @@ export class EventLog {
  * Finds the last complete, parseable line; anything after it (a line without its newline, or
  * garbage such as the zeros a power cut can leave) is cut off.
  */
-function repairTail(fd: number): { size: number; lastSeq: number; repair: Repair | undefined } {
+function repairTail(fd: number): { size: number; lastSeq: number; repair: Repair | undefined; endedWith?: Event['type'] } {
   const originalSize = fstatSync(fd).size;
   let end = originalSize;
   let cutLines = 0;
@@ -121,7 +129,7 @@ function repairTail(fd: number): { size: number; lastSeq: number; repair: Repair
       if (end !== originalSize) ftruncateSync(fd, end);
       const repair = end !== originalSize ? { cutBytes: originalSize - end, cutLines } : undefined;
       if (repair) fdatasyncSync(fd);
-      return { size: end, lastSeq: parsed.seq, repair };
+      return { size: end, lastSeq: parsed.seq, repair, endedWith: parsed.type };
     }
     cutLines++;
     end = start;

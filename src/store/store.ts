@@ -91,6 +91,11 @@ export class Store {
     return warnings;
   }
 
+  /** The type of the log's last event when it was opened (what the last run did last). */
+  get endedWith(): Event['type'] | undefined {
+    return this.log.endedWith;
+  }
+
   get state(): State {
     return this.state$.value;
   }

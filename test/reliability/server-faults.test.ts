@@ -130,8 +130,8 @@ describe('faults of the update server and the network: bounded, clear, the right
         assert.equal(server.contacts(), 1, 'one attempt, no retry within the run');
         await assertGate(row.gate, first, dir, url, () => server.contacts());
       } finally {
-        await server.close();
         rmSync(dir, { recursive: true, force: true });
+        await server.close();
       }
     });
   }
@@ -199,8 +199,8 @@ describe('faults of the update server and the network: bounded, clear, the right
       }
       if (!memoryMeasurable()) t.diagnostic('/usr/bin/time (Debian package "time") is not installed: peak memory was not measured');
     } finally {
-      await Promise.all([good.close(), huge.close(), endless.close()]);
       dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true }));
+      await Promise.all([good.close(), huge.close(), endless.close()]);
     }
   });
 });
@@ -246,8 +246,8 @@ describe('every HTTP status: the right gate and a clear message', { concurrency:
         else assertFirstGate(gate, first, dir);
         if (redirect) assert.equal(elsewhere.connections(), 0, 'the redirect target received nothing (no password went there)');
       } finally {
-        await server.close();
         rmSync(dir, { recursive: true, force: true });
+        await server.close();
       }
     });
   }
