@@ -74,9 +74,9 @@ export interface EventLogResult {
 // writes the snapshot a run would have left, so that (b) starts from a current one.
 const REPLAY_SCRIPT = `
 const { readFileSync } = await import('node:fs');
-const dist = process.env.BENCH_DIST;
-const { EventLog } = await import(dist + '/store/event-log.js');
-const { EMPTY_STATE, fold } = await import(dist + '/state.js');
+const src = process.env.BENCH_SRC;
+const { EventLog } = await import(src + '/store/event-log.ts');
+const { EMPTY_STATE, fold } = await import(src + '/state.ts');
 const kib = (key) => Number(new RegExp('^' + key + ':\\\\s+(\\\\d+) kB', 'm').exec(readFileSync('/proc/self/status', 'utf8'))?.[1] ?? NaN);
 const rssBeforeKiB = kib('VmRSS');
 const started = performance.now();
@@ -87,7 +87,7 @@ const endOffset = log.forEachFrom(0, (event) => { state = fold(state, event); ev
 const ms = performance.now() - started;
 const peakRssKiB = kib('VmHWM');
 if (process.env.BENCH_SNAPSHOT) {
-  const { writeSnapshot } = await import(dist + '/store/state-snapshot.js');
+  const { writeSnapshot } = await import(src + '/store/state-snapshot.ts');
   await writeSnapshot(process.env.BENCH_SNAPSHOT, { format: 1, seq: state.seq, offset: endOffset, state });
 }
 const lastSeq = log.lastSeq;
@@ -101,8 +101,9 @@ const run = promisify(execFile);
 const GROWTH_TOLERANCE = 1.15;
 
 async function replayInFreshProcess(logPath: string, snapshotPath?: string): Promise<ReplayRun> {
-  const { stdout } = await run(process.execPath, ['--input-type=module', '-e', REPLAY_SCRIPT], {
-    env: childEnvironment({ BENCH_DIST: join(REPOSITORY, 'dist', 'src'), BENCH_LOG: logPath, ...(snapshotPath && { BENCH_SNAPSHOT: snapshotPath }) }),
+  const { stdout } = await run(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', REPLAY_SCRIPT], {
+    // The store's own modules, compiled on load by tsx (the CLI bundle does not export them).
+    env: childEnvironment({ BENCH_SRC: join(REPOSITORY, 'src'), BENCH_LOG: logPath, ...(snapshotPath && { BENCH_SNAPSHOT: snapshotPath }) }),
     maxBuffer: 1 << 20,
   });
   return JSON.parse(stdout) as ReplayRun;

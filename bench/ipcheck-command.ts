@@ -8,7 +8,7 @@ import { BENCH_PASSWORD, BENCH_USER } from './bench-server.js';
 import type { Invocation } from './peer-commands.js';
 
 export const REPOSITORY = resolve(import.meta.dirname, '..');
-export const CLI_ENTRY = join(REPOSITORY, 'dist', 'src', 'index.js');
+export const CLI_ENTRY = join(REPOSITORY, 'dist', 'ipcheck.js');
 
 /** Children get no NODE_OPTIONS of ours (a --import tsx would slow every start). */
 export function childEnvironment(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {

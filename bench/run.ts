@@ -1,7 +1,7 @@
 // `npm run bench [-- --quick] [--output PATH]`: every benchmark, side by side with ddclient and inadyn where
 // they are installed, then BENCHMARKS.md in the repository root. Installs nothing. The full
 // run takes under 10 minutes on 2 cores; --quick is a smoke run of well under a minute.
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -126,6 +126,8 @@ export async function runAllBenchmarks(context: BenchContext): Promise<string[]>
     const floor = oneShot?.clients.find((c) => c.name === 'node -e 0');
     return renderStartupProfile(profile, { ipcheckMs: ipcheck?.wallMs, floorMs: floor?.wallMs });
   }));
+  // The before/after of the start-up work is history, kept by hand beside the harness.
+  sections.push(readFileSync(join(REPOSITORY, 'bench', 'startup-history.md'), 'utf8').trim());
   return sections;
 }
 
