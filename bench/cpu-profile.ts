@@ -1,7 +1,7 @@
 // Reads a V8 CPU profile (`node --cpu-prof`) and says where the time went: loading modules or
-// running, and in which package or ipcheck file. Each sample is charged to the nearest frame
-// on its stack that belongs to a package (node_modules/<name>, Node's bundled deps) or to
-// ipcheck (dist/src/…); compiling a module imported straight from ipcheck's ESM code has no
+// running, and in which package or ipcheck bundle file. Each sample is charged to the nearest
+// frame on its stack that belongs to a package (node_modules/<name>, Node's bundled deps) or
+// to ipcheck (dist/…); compiling a module imported straight from ipcheck's ESM code has no
 // such frame and is charged to the module loader itself.
 import { readFileSync } from 'node:fs';
 
@@ -49,8 +49,8 @@ export function packageOf(url: string): string | undefined {
 function ownerOfFrame(url: string): string | undefined {
   const pkg = packageOf(url);
   if (pkg) return pkg;
-  const at = url.indexOf('/dist/src/');
-  return at >= 0 ? `ipcheck ${url.slice(at + '/dist/'.length)}` : undefined;
+  const at = url.indexOf('/dist/');
+  return at >= 0 ? `ipcheck bundle ${url.slice(at + '/dist/'.length)}` : undefined;
 }
 
 export function readCpuProfile(path: string): CpuProfile {
