@@ -8,7 +8,7 @@ import type { EventBody, EventOf } from '../events.js';
 import { describeNetworkError } from '../network-error.js';
 import { parseReply, type Outcome } from '../protocol/parse-reply.js';
 import { basicAuthorization, buildUpdateUrl, type DnsSystem, hostBatches, USER_AGENT } from '../protocol/update-request.js';
-import { boundedGet } from './bounded-get.js';
+import { boundedGet } from '../bounded-get.js';
 
 export interface NicUpdateOptions {
   readonly server: string;

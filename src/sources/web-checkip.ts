@@ -2,13 +2,12 @@
 // form and full http/https URLs are accepted; the first valid address in the page is taken;
 // time and body size are bounded. The continuous form polls, never more often than allowed.
 import { defer, from, interval, type Observable, startWith, switchMap } from 'rxjs';
-import type { Dispatcher } from 'undici';
 import { type Family, parseAddress } from '../address.js';
 import { checkAddress, printable } from '../address-ranges.js';
+import { boundedGet } from '../bounded-get.js';
 import { describeNetworkError } from '../network-error.js';
 import { USER_AGENT } from '../protocol/update-request.js';
 import { type CandidateSource, failed, observed, rejected, type SourceEvent } from './source.js';
-import { loadUndici } from '../load-undici.js';
 
 export interface WebCheckipOptions {
   readonly url: string;
@@ -18,10 +17,6 @@ export interface WebCheckipOptions {
   readonly timeoutMs?: number;
   readonly maxBytes?: number;
   readonly pollMs?: number;
-}
-
-export interface WebCheckipDeps {
-  readonly dispatcher?: Dispatcher;
 }
 
 /** Dyn's policy: a check page no more than once every 10 minutes. */
@@ -46,10 +41,10 @@ export function addressesInPage(body: string): string[] {
   return [...body.slice(0, 1 << 20).matchAll(ADDRESS_PATTERN)].map((m) => m[0]);
 }
 
-export function webCheckip(options: WebCheckipOptions, deps: WebCheckipDeps = {}): CandidateSource {
+export function webCheckip(options: WebCheckipOptions): CandidateSource {
   const url = checkipUrl(options.url);
   const name = `web ${url.href}`;
-  const once = (): Observable<SourceEvent> => defer(() => from(check(url, name, options, deps)).pipe(switchMap((events) => from(events))));
+  const once = (): Observable<SourceEvent> => defer(() => from(check(url, name, options)).pipe(switchMap((events) => from(events))));
   return {
     name,
     once,
@@ -57,35 +52,17 @@ export function webCheckip(options: WebCheckipOptions, deps: WebCheckipDeps = {}
   };
 }
 
-async function check(url: URL, name: string, options: WebCheckipOptions, deps: WebCheckipDeps): Promise<SourceEvent[]> {
-  const { request } = await loadUndici();
+async function check(url: URL, name: string, options: WebCheckipOptions): Promise<SourceEvent[]> {
   const timeoutMs = options.timeoutMs ?? 15_000;
-  const maxBytes = options.maxBytes ?? 64 * 1024;
-  let body = '';
+  let body: string;
   try {
-    const response = await request(url, {
-      method: 'GET',
+    const reply = await boundedGet(url, {
       headers: { 'user-agent': USER_AGENT, accept: 'text/plain, text/html;q=0.9, */*;q=0.1' },
-      headersTimeout: timeoutMs,
-      bodyTimeout: timeoutMs,
-      signal: AbortSignal.timeout(timeoutMs),
-      ...(deps.dispatcher ? { dispatcher: deps.dispatcher } : {}),
+      totalTimeoutMs: timeoutMs,
+      maxBytes: options.maxBytes ?? 64 * 1024,
     });
-    if (response.statusCode !== 200) {
-      await response.body.dump();
-      return [failed(name, `the check page answered HTTP ${response.statusCode}; check the -r URL`)];
-    }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of response.body) {
-      size += (chunk as Buffer).length;
-      if (size > maxBytes) {
-        response.body.destroy();
-        break;
-      }
-      chunks.push(chunk as Buffer);
-    }
-    body = Buffer.concat(chunks).toString('utf8').slice(0, maxBytes);
+    if (reply.status !== 200) return [failed(name, `the check page answered HTTP ${reply.status}; check the -r URL`)];
+    body = reply.body;
   } catch (error) {
     return [failed(name, `the check page could not be read: ${describeNetworkError(error, url.host, timeoutMs)}`)];
   }
