@@ -22,7 +22,7 @@ export const OPTIONS = `Address detection (the first that yields a usable addres
   --snmp agent,community,oid     walk an SNMP table (e.g. ipAdEntAddr) on the router
   --snmpget agent,community,oid  read one SNMP value holding the address
   router options      see --devices; -n host[:port] router address, -U user, --pfile
-  --upnp [URL]        ask a UPnP Internet Gateway Device; --natpmp [gateway] ask by NAT-PMP
+  --upnp [URL]        ask a UPnP Internet Gateway Device; --natpmp[=gateway] ask by NAT-PMP
   -r URL              a web check page (host[:port] or http(s) URL); at most every 10 minutes
   -i interface        an interface's address (default ppp0, the default method)
   -g                  send no address: the server uses the address the request comes from

@@ -22,7 +22,10 @@ export type RawOptions = Record<string, string | boolean | string[] | undefined>
 
 export class OptionsError extends Error {}
 
-/** --config may be repeated (later files win), which yargs cannot do beside our other options. */
+/**
+ * --config may be repeated (later files win), which yargs-parser cannot do beside our other
+ * options; --upnp and --natpmp may come without their value.
+ */
 function takeConfigFiles(argv: readonly string[]): { rest: string[]; files: string[] } {
   const rest: string[] = [];
   const files: string[] = [];
@@ -35,6 +38,9 @@ function takeConfigFiles(argv: readonly string[]): { rest: string[]; files: stri
       files.push(file);
     } else if (arg.startsWith('--config=')) {
       files.push(arg.slice('--config='.length));
+    } else if ((arg === '--upnp' && !/^https?:\/\//i.test(argv[i + 1] ?? '')) || arg === '--natpmp') {
+      // Alone, they take no value (the next word is an operand): --natpmp=GATEWAY gives one.
+      rest.push(`${arg}=`);
     } else {
       rest.push(arg);
     }
@@ -43,6 +49,8 @@ function takeConfigFiles(argv: readonly string[]): { rest: string[]; files: stri
 }
 
 const KNOWN = new Set<string>([...FLAG_OPTIONS, ...VALUE_OPTIONS]);
+/** Options whose value may be left out: `--upnp` alone discovers the device, `--natpmp` alone asks the default gateway. */
+const OPTIONAL_VALUE = new Set<string>(['upnp', 'natpmp']);
 
 export function parseOptions(argv: readonly string[]): RawOptions {
   const { rest, files } = takeConfigFiles(argv);
@@ -69,7 +77,7 @@ export function parseOptions(argv: readonly string[]): RawOptions {
   for (const name of VALUE_OPTIONS) {
     const value = raw[name];
     if (Array.isArray(value)) throw new OptionsError(`--${name} was given more than once`);
-    if (value === '') throw new OptionsError(`--${name} needs a value`);
+    if (value === '' && !OPTIONAL_VALUE.has(name)) throw new OptionsError(`--${name} needs a value`);
   }
   for (const name of FLAG_OPTIONS) {
     // A flag given twice is still the flag.

@@ -324,3 +324,11 @@ describe('--config INI files ([ipcheck] section, opt_* keys)', () => {
     assertRefused(['--config', file(`${account}opt_mxhost = nodot\n`)], ['mxhost', 'nodot']);
   });
 });
+
+test('--upnp and --natpmp may be given without a value (discovery, the default gateway)', () => {
+  const discovery = configOf(['--upnp', ...POS]);
+  assert.deepEqual(discovery.sources, [{ kind: 'upnp' }]);
+  const natpmp = configOf(['--natpmp', '--upnp', 'http://127.0.0.1:5000/rootDesc.xml', ...POS]);
+  assert.deepEqual(natpmp.sources, [{ kind: 'upnp', url: 'http://127.0.0.1:5000/rootDesc.xml' }, { kind: 'natpmp' }]);
+  assert.deepEqual(configOf(['--natpmp=127.0.0.1:5351', ...POS]).sources, [{ kind: 'natpmp', gateway: '127.0.0.1:5351' }]);
+});
