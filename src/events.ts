@@ -47,14 +47,6 @@ export type Event = EventBody & { readonly seq: number; readonly at: number };
 
 export type EventOf<T extends EventType> = Extract<EventBody, { type: T }>;
 
-export function isEvent<T extends EventType>(type: T) {
-  return (event: EventBody): event is EventOf<T> => event.type === type;
-}
-
 export function scopeLabel(scope: Scope): string {
   return 'host' in scope ? scope.host : 'the account';
-}
-
-export function sameScope(a: Scope, b: Scope): boolean {
-  return 'host' in a ? 'host' in b && a.host === b.host : 'account' in b;
 }

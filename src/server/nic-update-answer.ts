@@ -1,6 +1,7 @@
 // The honest answer of a NIC v2 (dyndns2) server to GET/POST /nic/update (reference §17).
 // Account and request errors are answered once; host results one line per host, in order.
 import { parseAddress } from '../address.js';
+import { MAX_HOSTS_PER_REQUEST } from '../protocol/update-request.js';
 import { parseBasicAuth } from './basic-auth.js';
 import { type HostAddresses, type NicAccount, type NicAccounts } from './nic-accounts.js';
 
@@ -20,7 +21,6 @@ export interface NicReply {
   headers: Record<string, string>;
 }
 
-export const MAX_HOSTS_PER_UPDATE = 20;
 const SYSTEMS = new Set(['dyndns', 'statdns', 'custom']);
 // Members.dyndns.org's realm; clients that wait for a challenge (urllib) only need one to exist.
 const CHALLENGE = 'Basic realm="DynDNS API Access"';
@@ -46,7 +46,8 @@ export function answerUpdate(request: UpdateRequest, accounts: NicAccounts): Nic
   const hostnameParam = request.params.get('hostname') ?? '';
   if (hostnameParam.trim() === '') return plain('notfqdn');
   const hosts = hostnameParam.split(',').map((h) => h.trim());
-  if (hosts.length > MAX_HOSTS_PER_UPDATE) return plain('numhost');
+  // The protocol's limit, the same one the client splits its requests by.
+  if (hosts.length > MAX_HOSTS_PER_REQUEST) return plain('numhost');
 
   // Account-level: "only a single !donator will be returned".
   if (request.params.get('offline')?.toUpperCase() === 'YES' && !account.donator) return plain('!donator');
