@@ -1,6 +1,6 @@
 // The state is a fold over the events: replaying the log always gives the same answer.
 import type { Family } from './address.js';
-import type { Event, EventBody, Scope } from './events.js';
+import type { Event, EventBody, EventOf, Scope } from './events.js';
 
 export interface Latch {
   readonly code: string;
@@ -186,4 +186,15 @@ export function lastCandidates(state: State): Candidate[] {
   const all = Object.values(state.candidates ?? {}).filter((c): c is Candidate => Boolean(c));
   if (state.lastCandidate && !all.some((c) => c.family === state.lastCandidate?.family)) all.push(state.lastCandidate);
   return all.sort((a, b) => b.at - a.at);
+}
+
+/** The events that lift every latch (the account's and each host's), or only `host`'s. */
+export function latchClearings(state: State, by: string, host?: string): EventOf<'ErrorCleared'>[] {
+  const account = host === undefined && state.account.latch
+    ? [{ type: 'ErrorCleared' as const, scope: { account: true as const }, code: state.account.latch.code, by }]
+    : [];
+  const hosts = Object.entries(state.hosts)
+    .filter(([name, h]) => h.latch && (host === undefined || name === host))
+    .map(([name, h]) => ({ type: 'ErrorCleared' as const, scope: { host: name }, code: h.latch?.code ?? '', by }));
+  return [...account, ...hosts];
 }

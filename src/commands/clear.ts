@@ -2,10 +2,11 @@
 // one host, or every latch, records it, and rewrites ipcheck.err.
 import { ConfigError } from '../config.js';
 import { EXIT } from '../exit-status.js';
-import { errLine } from '../legacy/projection.js';
+import { project } from '../legacy/projection.js';
 import { readLegacyFiles, writeErr } from '../store/legacy-files.js';
 import { LockHeldError } from '../store/lock-file.js';
 import { Store } from '../store/store.js';
+import { latchClearings } from '../state.js';
 
 export async function runClear(directory: string, host: string | undefined): Promise<number> {
   let store: Store;
@@ -17,18 +18,11 @@ export async function runClear(directory: string, host: string | undefined): Pro
     return clearThroughErrFile(directory, host, error.pid);
   }
   try {
-    const state = store.state;
-    const targets = Object.entries(state.hosts).filter(([name, h]) => h.latch && (host === undefined || name === host.toLowerCase()));
-    if (host !== undefined && targets.length === 0) throw new ConfigError(`${host} is not stopped by an error; ipcheck status shows what is`);
-    if (host === undefined && state.account.latch) store.record({ type: 'ErrorCleared', scope: { account: true }, code: state.account.latch.code, by: 'ipcheck clear' });
-    for (const [name, h] of targets) store.record({ type: 'ErrorCleared', scope: { host: name }, code: h.latch?.code ?? '', by: 'ipcheck clear' });
-    const after = store.state;
-    const lines = [
-      ...(after.account.latch ? [errLine(after.account.latch)] : []),
-      ...Object.entries(after.hosts).flatMap(([name, h]) => (h.latch ? [errLine(h.latch, name)] : [])),
-    ];
-    writeErr(directory, lines);
-    process.stdout.write(targets.length === 0 && host === undefined && !state.account.latch ? 'nothing was stopped\n' : `cleared ${host ?? 'all errors'}\n`);
+    const clearings = latchClearings(store.state, 'ipcheck clear', host?.toLowerCase());
+    if (host !== undefined && clearings.length === 0) throw new ConfigError(`${host} is not stopped by an error; ipcheck status shows what is`);
+    clearings.forEach((event) => store.record(event));
+    writeErr(directory, project(store.state, Object.keys(store.state.hosts), Date.now()).errLines);
+    process.stdout.write(clearings.length === 0 ? 'nothing was stopped\n' : `cleared ${host ?? 'all errors'}\n`);
     return EXIT.ok;
   } finally {
     await store.close();

@@ -15,8 +15,9 @@ import { detectionChains } from '../sources/build-sources.js';
 import { WEB_CHECK_MIN_POLL_MS } from '../sources/web-checkip.js';
 import { DAT_FILE, ERR_FILE, WAIT_FILE } from '../store/legacy-files.js';
 import { storageFailure } from '../store/storage-error.js';
-import { catchUpLegacyFiles } from '../sinks/legacy-files.js';
+import { catchUpLegacyFiles, writeProjection } from '../sinks/legacy-files.js';
 import { Store } from '../store/store.js';
+import { latchClearings } from '../state.js';
 import { VERSION } from '../version.js';
 
 const LEGACY_NAMES = new Set([DAT_FILE, ERR_FILE, WAIT_FILE]);
@@ -89,7 +90,11 @@ export class DaemonAccount {
   /** SIGHUP: the new configuration; a changed one also lifts the latches (the user fixed it). */
   reconfigure(next: Config): void {
     this.running?.unsubscribe();
-    if (settingsChanged(this.config, next)) this.clearLatches('SIGHUP with a changed configuration');
+    if (settingsChanged(this.config, next)) {
+      latchClearings(this.store.state, 'SIGHUP with a changed configuration').forEach((event) => this.output.line(describeEvent(this.store.record(event))));
+      // ipcheck.err follows at once, or the next start would read its lines back as latches.
+      writeProjection(next.directory, next.hosts, this.store.state, this.now());
+    }
     this.config = next;
     this.start();
   }
@@ -107,13 +112,7 @@ export class DaemonAccount {
     await store.close();
   }
 
-  private clearLatches(by: string): void {
-    const { state } = this.store;
-    if (state.account.latch) this.store.record({ type: 'ErrorCleared', scope: { account: true }, code: state.account.latch.code, by });
-    for (const [host, h] of Object.entries(state.hosts)) {
-      if (h.latch) this.store.record({ type: 'ErrorCleared', scope: { host }, code: h.latch.code, by });
-    }
-  }
+
 }
 
 function settingsChanged(before: Config, after: Config): boolean {

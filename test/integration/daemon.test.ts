@@ -196,3 +196,33 @@ describe('the daemon with several accounts', () => {
     }
   });
 });
+
+test('SIGHUP with a changed configuration lifts a latch, and ipcheck.err follows at once', async () => {
+  const w = await startWorld();
+  const log = join(w.dir, 'messages');
+  writeFileSync(log, '');
+  const config = join(w.dir, 'ipcheck.conf');
+  const write = (extra: string) => writeFileSync(config, [
+    '[ipcheck]', `server = ${w.nic.url}`, `dns-server = ${w.dns.address}`, `syslog-text = ${MARK}`, `syslog-file = ${log}`,
+    'min-interval = 0', `username = ${USER}`, `password = ${PASSWORD}`, `hostnames = ${A}`, extra, '',
+  ].join('\n'), { mode: 0o600 });
+  write('');
+  const d = startDaemon(['--config', config, '-d', w.dir, '-v']);
+  try {
+    await d.waitForOutput(/started \(daemon\)/);
+    w.nic.script({ body: 'nohost' });
+    appendFileSync(log, logLine('81.2.69.160'));
+    await d.waitForOutput(/nohost/);
+    assert.equal(readFileSync(join(w.dir, 'ipcheck.err'), 'utf8'), `nohost ${A}\n`);
+    write('custom = 1');
+    d.child.kill('SIGHUP');
+    await d.waitForOutput(/cleared \(SIGHUP with a changed configuration\)/);
+    assert.equal(existsSync(join(w.dir, 'ipcheck.err')), false, 'ipcheck.err no longer holds the lifted latch');
+    appendFileSync(log, logLine('81.2.69.165'));
+    await w.nic.waitForRequests(2, 5000);
+    assert.equal(w.nic.updates()[1]?.query.get('system'), 'custom');
+  } finally {
+    d.kill();
+    await w.close();
+  }
+});
